@@ -1,0 +1,2 @@
+export { CliError, isCliError } from "./cli-error.js";
+export { type Command, main } from "./main.js";

@@ -1,0 +1,1 @@
+export type { NatsRpcTransport, RpcCallOptions, RpcHandler, RpcHandlerContext, RpcRegistration } from "./rpc-transport.js";
