@@ -9,6 +9,10 @@ export interface Command {
 // Each verb lives in src/commands/<verb>.ts and is loaded only when used.
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   // verbs are registered here, one line each
+  breaking: () => import("./commands/breaking.js"),
+  generate: () => import("./commands/generate.js"),
+  init: () => import("./commands/init.js"),
+  nats: () => import("./commands/nats.js"),
 };
 
 function usage(): string {
@@ -48,6 +52,11 @@ export async function main(argv: string[]): Promise<number> {
     if (isCliError(err)) {
       console.error(`contractkit ${verb}: ${err.message} [${err.code}]`);
       return err.exitCode;
+    }
+    const nodeCode = (err as { code?: unknown }).code;
+    if (typeof nodeCode === "string" && nodeCode.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`contractkit ${verb}: ${(err as Error).message}; see \`contractkit ${verb} --help\` [CK_USAGE]`);
+      return 2;
     }
     throw err;
   }

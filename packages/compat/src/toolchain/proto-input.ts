@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { contractkitProtoDir } from "./binaries.js";
@@ -14,8 +14,10 @@ export interface ProtoInput {
   readonly workspaceDir: string;
   /** Turns a path buf printed into the user's path (relative to cwd when possible). */
   toUserPath(bufPath: string): string;
-  /** Files are imported by these paths relative to this root (for --path filters). */
+  /** The folder the user named. */
   readonly moduleDir: string;
+  /** The user's path of a proto file named by its import path (e.g. `acme/v1/a.proto`). */
+  userPathOf(protoName: string): string;
   dispose(): void;
 }
 
@@ -44,10 +46,15 @@ export function openProtoInput(dir: string, options: ProtoInputOptions = {}): Pr
   };
 
   if (existsSync(join(moduleDir, "buf.yaml"))) {
+    const roots = workspaceModuleRoots(moduleDir);
     return {
       workspaceDir: moduleDir,
       moduleDir,
       toUserPath: (p) => display(resolve(moduleDir, p)),
+      userPathOf(name) {
+        const hit = roots.map((r) => join(r, name)).find((p) => existsSync(p));
+        return hit ? display(hit) : name;
+      },
       dispose() {},
     };
   }
@@ -71,6 +78,10 @@ export function openProtoInput(dir: string, options: ProtoInputOptions = {}): Pr
   return {
     workspaceDir: ws,
     moduleDir,
+    userPathOf(name) {
+      const own = join(moduleDir, name);
+      return existsSync(own) ? display(own) : name;
+    },
     toUserPath(p) {
       const abs = resolve(ws, p);
       const rel = relative(ws, abs);
@@ -91,4 +102,11 @@ function containsProto(dir: string, depth = 0): boolean {
     if (entry.isDirectory() && containsProto(join(dir, entry.name), depth + 1)) return true;
   }
   return false;
+}
+
+/** Module folders named in a v2 buf.yaml (`- path: x`), or the folder itself (v1). */
+function workspaceModuleRoots(dir: string): string[] {
+  const text = readFileSync(join(dir, "buf.yaml"), "utf8");
+  const paths = [...text.matchAll(/^\s*-\s*path:\s*["']?([^"'#\n]+?)["']?\s*(?:#.*)?$/gm)].map((m) => resolve(dir, m[1] as string));
+  return paths.length > 0 ? paths : [dir];
 }

@@ -1,0 +1,256 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { Manifest } from "@contractkit/core";
+import {
+  applyPlan,
+  type BusAuth,
+  type BusTls,
+  connectBus,
+  desiredFromManifest,
+  formatPlan,
+  type NatsConfig,
+  type ProvisioningPlan,
+  parseNatsConfig,
+  planProvisioning,
+} from "@contractkit/nats";
+import { CliError } from "../cli-error.js";
+import { CONFIG_FILE, loadConfig } from "../config.js";
+import type { Command } from "../main.js";
+
+const HELP = `usage: contractkit nats plan|apply [options]
+
+Compares the JetStream streams and durable consumers the contract declares (the
+manifest written by \`contractkit generate\`) with what the server has.
+  plan    prints the difference; changes nothing
+  apply   creates missing streams and consumers and applies additive changes (a new
+          event subject, a larger limit, replicas); refuses everything if any change
+          conflicts (storage type, retention policy, a shrinking limit, a consumer's
+          filter), and says why
+
+  --manifest FILE   the manifest (default gen/contractkit.manifest.json)
+  --server URL      a NATS server; repeat for a cluster (default: nats.servers in
+                    contractkit.yaml, else $NATS_URL, else nats://127.0.0.1:4222)
+  --replicas N      replicas of every stream (default: nats.streams.replicas, else 1)
+  --user U --password P | --token T | --nkey SEEDFILE | --creds FILE
+                    credentials (default: nats.auth in contractkit.yaml)
+  --tls-ca FILE     CA of the server certificate (default: nats.tls.caFile)
+  --json            print the plan as JSON
+
+Stream settings (storage, replicas, duplicate window, limits) and consumer settings
+(ack wait, max deliver, max ack pending) come from the nats section of contractkit.yaml.
+
+Exit codes: 0 nothing conflicts (plan) / applied (apply); 1 a change conflicts, nothing
+was changed; 2 bad input (no manifest, bad config, cannot connect or not allowed).`;
+
+export const command: Command = {
+  summary: "plan or apply the JetStream streams and consumers the contract declares",
+  async run(argv) {
+    const [action, ...rest] = argv;
+    if (!action || action === "--help" || action === "-h") {
+      console.log(HELP);
+      return action ? 0 : 2;
+    }
+    if (action !== "plan" && action !== "apply") {
+      throw new CliError(
+        "CK_NATS_USAGE",
+        `unknown action "${action}": use \`contractkit nats plan\` or \`contractkit nats apply\``,
+      );
+    }
+    const { values } = parseOptions(rest);
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const config = natsConfig(values.replicas);
+    const manifestPath = resolve(values.manifest ?? "gen/contractkit.manifest.json");
+    const manifest = readManifest(manifestPath);
+    let desired: ReturnType<typeof desiredFromManifest>;
+    try {
+      desired = desiredFromManifest(manifest, config);
+    } catch (err) {
+      throw new CliError("CK_MANIFEST_INVALID", `${manifestPath}: ${(err as Error).message}`);
+    }
+    const servers = values.server?.length
+      ? values.server
+      : (config.servers ?? process.env.NATS_URL ?? "nats://127.0.0.1:4222");
+    const bus = await connectBus({
+      servers: servers as string | string[],
+      name: "contractkit-cli",
+      maxReconnectAttempts: 0,
+      telemetry: false,
+      ...credentials(values, config),
+    }).catch((err: unknown) => {
+      throw new CliError(
+        "CK_NATS_CONNECT",
+        `${(err as Error).message}; pass --server or set nats.servers in ${CONFIG_FILE}`,
+        2,
+        { cause: err },
+      );
+    });
+    try {
+      const jsm = await bus.manager().catch((err: unknown) => {
+        throw new CliError(
+          "CK_NATS_NO_JETSTREAM",
+          `JetStream is not available on ${String(servers)}: ${(err as Error).message}; enable it on the server (jetstream {} in its config)`,
+          2,
+          { cause: err },
+        );
+      });
+      const plan = await planProvisioning(jsm, desired).catch((err: unknown) => {
+        throw new CliError(
+          "CK_NATS_PLAN_FAILED",
+          `cannot read the server's streams: ${(err as Error).message}`,
+          2,
+          {
+            cause: err,
+          },
+        );
+      });
+      print(plan, values.json === true, action);
+      if (plan.conflicts.length > 0) {
+        console.error(
+          `contractkit nats ${action}: ${plan.conflicts.length} conflicting change(s)${action === "apply" ? "; nothing was changed" : ""} [CK_NATS_CONFLICT]`,
+        );
+        return 1;
+      }
+      if (action === "apply") {
+        const done = await applyPlan(jsm, plan).catch((err: unknown) => {
+          throw new CliError(
+            "CK_NATS_APPLY_FAILED",
+            `${(err as Error).message}; fix it and run apply again`,
+            2,
+            {
+              cause: err,
+            },
+          );
+        });
+        if (!values.json)
+          console.log(
+            done.length === 0 ? "Nothing to apply." : `Applied ${done.length} change(s).`,
+          );
+      }
+      return 0;
+    } finally {
+      await bus.close();
+    }
+  },
+};
+
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        manifest: { type: "string" },
+        server: { type: "string", multiple: true },
+        replicas: { type: "string" },
+        user: { type: "string" },
+        password: { type: "string" },
+        token: { type: "string" },
+        nkey: { type: "string" },
+        creds: { type: "string" },
+        "tls-ca": { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: false,
+    });
+  } catch (err) {
+    throw new CliError(
+      "CK_NATS_USAGE",
+      `${(err as Error).message}; see \`contractkit nats --help\``,
+    );
+  }
+}
+
+function natsConfig(replicas: string | undefined): NatsConfig {
+  const section = loadConfig().nats as Record<string, unknown> | undefined;
+  let config: NatsConfig;
+  try {
+    config = parseNatsConfig(section ?? {}, CONFIG_FILE);
+  } catch (err) {
+    throw new CliError("CK_CONFIG_INVALID", (err as Error).message, 2, { cause: err });
+  }
+  if (replicas !== undefined) {
+    const n = Number(replicas);
+    if (!Number.isInteger(n) || n < 1 || n > 5) {
+      throw new CliError("CK_NATS_USAGE", `--replicas ${replicas}: use a whole number from 1 to 5`);
+    }
+    config = { ...config, streams: { ...config.streams, replicas: n } };
+  }
+  return config;
+}
+
+function readManifest(path: string): Manifest {
+  if (!existsSync(path)) {
+    throw new CliError(
+      "CK_MANIFEST_NOT_FOUND",
+      `${path} not found: run \`contractkit generate\` first, or pass --manifest FILE`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new CliError(
+      "CK_MANIFEST_INVALID",
+      `${path}: not valid JSON (${(err as Error).message}); run \`contractkit generate\` again`,
+    );
+  }
+  const m = parsed as Partial<Manifest> | null;
+  if (m?.manifestVersion !== 1 || !Array.isArray(m.streams) || !Array.isArray(m.events)) {
+    throw new CliError(
+      "CK_MANIFEST_INVALID",
+      `${path}: not a ContractKit manifest (manifestVersion 1 with streams and events expected); run \`contractkit generate\` again`,
+    );
+  }
+  return m as Manifest;
+}
+
+type Values = ReturnType<typeof parseOptions>["values"];
+
+function credentials(values: Values, config: NatsConfig): { auth?: BusAuth; tls?: BusTls } {
+  const out: { auth?: BusAuth; tls?: BusTls } = {};
+  if (values.user !== undefined) out.auth = { user: values.user, password: values.password ?? "" };
+  else if (values.token !== undefined) out.auth = { token: values.token };
+  else if (values.nkey !== undefined) out.auth = { nkeySeedFile: values.nkey };
+  else if (values.creds !== undefined) out.auth = { credsFile: values.creds };
+  else if (config.auth) {
+    const a = config.auth;
+    out.auth = "user" in a ? { user: a.user, password: a.password } : a;
+  }
+  for (const file of [values.nkey, values.creds, values["tls-ca"]]) {
+    if (file !== undefined && !existsSync(file)) {
+      throw new CliError("CK_NATS_USAGE", `${file} not found`);
+    }
+  }
+  const tls: BusTls = { ...stripUndefined(config.tls ?? {}) };
+  if (values["tls-ca"]) tls.caFile = values["tls-ca"];
+  if (Object.keys(tls).length > 0) out.tls = tls;
+  return out;
+}
+
+function stripUndefined<T extends object>(o: T): { [K in keyof T]-?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+}
+
+function print(plan: ProvisioningPlan, json: boolean, action: string): void {
+  if (json) {
+    const changes = plan.changes.map(({ resource, name, kind, details }) => ({
+      resource,
+      name,
+      kind,
+      details,
+    }));
+    console.log(
+      JSON.stringify(
+        { action, pending: plan.pending, conflicts: plan.conflicts.length, changes },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  console.log(formatPlan(plan));
+}

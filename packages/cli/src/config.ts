@@ -1,0 +1,68 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import * as z from "zod";
+import { CliError } from "./cli-error.js";
+
+/**
+ * `contractkit.yaml`: optional, one file, one section per verb. Each verb adds its own
+ * section schema here; unknown keys are errors that list the allowed ones.
+ */
+export const generateSection = z
+  .object({
+    /** The proto folder (or buf workspace). Default: `.` when ./buf.yaml exists, else `proto`. */
+    module: z.string().min(1).optional(),
+    /** Output folder for generated code. Must be named `gen` or end in `/gen`. Default `gen`. */
+    out: z.string().min(1).optional(),
+  })
+  .strict();
+
+const sections = {
+  generate: generateSection,
+  breaking: z.unknown(),
+  nats: z.unknown(),
+} as const;
+
+export const configSchema = z.object(sections).partial().strict();
+
+export type ContractKitConfig = z.infer<typeof configSchema>;
+
+export const CONFIG_FILE = "contractkit.yaml";
+
+/** Loads ./contractkit.yaml if present; `{}` when there is none. */
+export function loadConfig(cwd: string = process.cwd()): ContractKitConfig {
+  const path = join(cwd, CONFIG_FILE);
+  if (!existsSync(path)) return {};
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new CliError("CK_CONFIG_INVALID", `${CONFIG_FILE}: not valid YAML: ${(err as Error).message}`, 2, { cause: err });
+  }
+  if (raw === null || raw === undefined) return {};
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const key = issue.path.map(String).join(".") || "(top level)";
+      if (issue.code === "unrecognized_keys") {
+        const where = issue.path.length === 0 ? Object.keys(sections) : allowedKeys(issue.path.map(String));
+        return `${issue.keys.map((k) => [...issue.path.map(String), k].join(".")).join(", ")}: unknown key; allowed: ${where.join(", ")}`;
+      }
+      return `${key}: ${issue.message}`;
+    });
+    throw new CliError("CK_CONFIG_INVALID", `${CONFIG_FILE} is invalid:\n  ${lines.join("\n  ")}`, 2);
+  }
+  return result.data;
+}
+
+function allowedKeys(path: string[]): string[] {
+  let schema: z.ZodType = configSchema;
+  for (const key of path) {
+    const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
+    const next = shape?.[key];
+    if (!next) return [];
+    schema = (next as unknown as { unwrap?: () => z.ZodType }).unwrap?.() ?? next;
+  }
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape) : [];
+}
