@@ -19,8 +19,11 @@ export interface MessageType<T> {
   readonly codec: MessageCodec<T>;
   /** zod schema of ts-proto's TypeScript shape, with the contract's validation rules. */
   readonly schema: z.ZodType<T>;
-  /** Rules zod cannot express (CEL); only present when the message has some. */
-  readonly extraRules?: (value: T) => Violation[];
+  /**
+   * Rules zod cannot express (CEL); only present when the message has some. Declared as a
+   * method so a `MessageType<Foo>` is assignable to `MessageType<unknown>` (method tables).
+   */
+  extraRules?(value: T): Violation[];
   /** Paths of fields marked `sensitive` (redacted in logs and the hospital view). */
   readonly sensitiveFields: readonly string[];
 }

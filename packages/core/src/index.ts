@@ -65,3 +65,20 @@ export type {
   ManifestStream,
 } from "./manifest.js";
 export { formatPath, formatViolations, type Validatable, validate, type Violation } from "./validation.js";
+export {
+  type BoolRuleSpec,
+  type BytesRuleSpec,
+  type EnumRuleSpec,
+  type FieldRuleSpec,
+  fieldRules,
+  type NumberRuleSpec,
+  type NumberType,
+  type StringRuleSpec,
+  type ValueRuleSpec,
+} from "./field-rules.js";
+export { type MessageOneofField, type MessageRuleSpec, messageRules } from "./message-rules.js";
+export { type FastField, type FastKind, type FastOneof, type FastSpec, withFastCheck } from "./fast-check.js";
+export { type CelRulesInit, celRules, type DescriptorSource, tsProtoPath } from "./cel-rules.js";
+export { isHostname, isIp, isUri, STRING_FORMATS, type StringFormat } from "./string-formats.js";
+export { decodeStatus, encodeStatus, type StatusMessage } from "./status-codec.js";
+export { orUndefined } from "./schema-helpers.js";

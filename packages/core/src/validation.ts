@@ -1,4 +1,5 @@
 import type * as z from "zod";
+import { fastCheckOf } from "./fast-check.js";
 
 /** One reason a value does not satisfy its contract. */
 export interface Violation {
@@ -26,12 +27,22 @@ export type Validatable<T = unknown> =
  */
 export function validate<T>(target: Validatable<T>, value: unknown): Violation[] {
   const schema = "schema" in target ? target.schema : target;
+  const extra = "extraRules" in target ? target.extraRules : undefined;
+  // Fast accept: a plain check of shape and standard rules, when the schema has one.
+  if (fastCheckOf(schema)?.(value)) return extra ? extra(value as T) : [];
   const result = schema.safeParse(value);
   const violations: Violation[] = result.success ? [] : result.error.issues.map(issueToViolation);
-  if (result.success && "extraRules" in target && target.extraRules) {
-    violations.push(...target.extraRules(result.data));
+  // CEL rules need a well-shaped message: they run when the value parsed, or when the
+  // only issues are rule violations (so both kinds are reported together).
+  if (extra && (result.success || result.error.issues.every(isRuleIssue))) {
+    violations.push(...extra(result.success ? result.data : (value as T)));
   }
   return violations;
+}
+
+function isRuleIssue(issue: z.core.$ZodIssue): boolean {
+  const params = (issue as { params?: { rule?: unknown } }).params;
+  return issue.code === "custom" && typeof params?.rule === "string";
 }
 
 /** Formats a zod path as `items[0].quantity`. */

@@ -21,7 +21,10 @@ export interface RpcHandlerContext extends CallContext {
   readonly subject: string;
 }
 
-export type RpcHandler<I = unknown, O = unknown> = (request: I, ctx: RpcHandlerContext) => Promise<O>;
+export type RpcHandler<I = unknown, O = unknown> = (
+  request: I,
+  ctx: RpcHandlerContext,
+) => Promise<O>;
 
 export interface RpcRegistration {
   /** Stops taking new requests and waits for the running ones. */
@@ -35,5 +38,8 @@ export interface NatsRpcTransport {
     request: I,
     options?: RpcCallOptions,
   ): Promise<O>;
-  serve(service: NatsServiceDefinition, handlers: Record<string, RpcHandler>): Promise<RpcRegistration>;
+  serve(
+    service: NatsServiceDefinition,
+    handlers: Record<string, RpcHandler>,
+  ): Promise<RpcRegistration>;
 }

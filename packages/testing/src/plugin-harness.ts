@@ -79,9 +79,12 @@ export async function buildDescriptorSet(sources: ProtoSources): Promise<FileDes
       image = result.stdout;
     } catch (err) {
       const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? "";
-      throw new Error(`buf build failed for the inline protos:\n${stderr.replaceAll(`${protoDir}/`, "")}`, {
-        cause: err,
-      });
+      throw new Error(
+        `buf build failed for the inline protos:\n${stderr.replaceAll(`${protoDir}/`, "").replace(/^proto\//gm, "")}`,
+        {
+          cause: err,
+        },
+      );
     }
     return fromBinary(FileDescriptorSetSchema, image);
   } finally {
@@ -127,7 +130,8 @@ export async function runTsProto(
     child.on("error", reject);
     child.on("close", (code) => {
       if (code === 0) resolvePromise(Buffer.concat(out));
-      else reject(new Error(`protoc-gen-ts_proto exited ${code}: ${Buffer.concat(err).toString()}`));
+      else
+        reject(new Error(`protoc-gen-ts_proto exited ${code}: ${Buffer.concat(err).toString()}`));
     });
     child.stdin.end(input);
   });
@@ -137,7 +141,10 @@ export async function runTsProto(
 }
 
 /** Writes a response's files under `dir` (creating folders). */
-export async function writeResponseFiles(response: CodeGeneratorResponse, dir: string): Promise<string[]> {
+export async function writeResponseFiles(
+  response: CodeGeneratorResponse,
+  dir: string,
+): Promise<string[]> {
   const written: string[] = [];
   for (const file of response.file) {
     const path = join(dir, file.name);

@@ -1,0 +1,78 @@
+import { type ContractDiagnostic, diag } from "./contract-definition-error.js";
+import type { ContractModel } from "./contract-model.js";
+import { locate, locateOption } from "./source-location.js";
+import { invalidConcreteSubject, subjectsOverlap } from "./subject-template.js";
+
+/**
+ * The checks that compare declarations with each other: overlapping event subjects,
+ * streams capturing RPC subjects, streaming methods on NATS services, and RPC subject
+ * prefixes. Returns every diagnostic of the model, sorted by file and position.
+ */
+export function checkContract(model: ContractModel): ContractDiagnostic[] {
+  const out = [...model.diagnostics];
+  const events = [...model.events.values()].filter((e) => e.wildcard !== undefined);
+
+  // Two templates that can match one subject make subscriptions and streams ambiguous.
+  for (let i = 0; i < events.length; i++) {
+    for (let j = i + 1; j < events.length; j++) {
+      const a = events[i];
+      const b = events[j];
+      if (!a?.wildcard || !b?.wildcard || !subjectsOverlap(a.wildcard, b.wildcard)) continue;
+      const where = `${a.position.file}:${a.position.line}:${a.position.column}`;
+      out.push(
+        diag(
+          "SUBJECT_OVERLAP",
+          b.position,
+          `event ${b.message.typeName}: subject "${b.subject}" can match the same subjects as "${a.subject}" of event ${a.message.typeName} (${where}); make a literal part differ, e.g. a distinct last part`,
+        ),
+      );
+    }
+  }
+
+  for (const service of model.services) {
+    if (service.transport !== "nats") continue;
+    const name = service.service.typeName;
+    const bad = invalidConcreteSubject(service.subjectPrefix);
+    if (bad) {
+      out.push(
+        diag(
+          "RPC_SUBJECT_INVALID",
+          locateOption(service.service),
+          `service ${name}: subject_prefix "${service.subjectPrefix}" ${bad}; use dot-separated literal parts, e.g. "acme.rpc.orders"`,
+        ),
+      );
+    }
+    for (const method of service.methods) {
+      const at = locate(method.method);
+      if (method.kind !== "unary") {
+        out.push(
+          diag(
+            "NATS_STREAMING_METHOD",
+            at,
+            `service ${name}: method ${method.method.name} is ${method.kind.replace("_", " ")}, but NATS-transport services support unary methods only; make it unary or move it to a gRPC-transport service`,
+          ),
+        );
+      }
+      if (bad || !method.subject) continue;
+      for (const event of events) {
+        if (!event.stream || !event.wildcard || !subjectsOverlap(event.wildcard, method.subject))
+          continue;
+        out.push(
+          diag(
+            "STREAM_RPC_OVERLAP",
+            at,
+            `service ${name}: request subject "${method.subject}" of method ${method.method.name} is captured by stream ${event.stream} (subject "${event.wildcard}" of event ${event.message.typeName}), so JetStream would answer requests with a publish ack; change subject_prefix or the event subject`,
+          ),
+        );
+      }
+    }
+  }
+
+  return out.sort(
+    (x, y) =>
+      x.file.localeCompare(y.file) ||
+      x.line - y.line ||
+      x.column - y.column ||
+      x.code.localeCompare(y.code),
+  );
+}
