@@ -10,3 +10,8 @@ execFileSync(process.execPath, [tsc, "-b", "tsconfig.build.json"], { stdio: "inh
 for (const bin of ["packages/cli/dist/bin.js", "packages/protoc-gen/dist/bin.js"]) {
   if (existsSync(bin)) chmodSync(bin, 0o755);
 }
+
+// Materialise buf/validate/validate.proto (from @bufbuild/protovalidate's embedded
+// descriptor) so that plain `buf` and editors resolve it through the root buf.yaml.
+const { materializeValidateProto } = await import("../packages/compat/dist/toolchain/index.js");
+materializeValidateProto();

@@ -26,7 +26,9 @@ import ts from "typescript";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const require = createRequire(import.meta.url);
-const { validationHooks } = await import(pathToFileURL(join(root, "packages/protoc-gen/dist/validation/index.js")).href);
+const { validationHooks } = await import(
+  pathToFileURL(join(root, "packages/protoc-gen/dist/validation/index.js")).href
+);
 const ITERATIONS = Number(process.argv[2] ?? 20_000);
 
 // A typical event: ids, an email, a few lines, money, an enum, a timestamp, labels.
@@ -74,7 +76,11 @@ const tsProto = await runPluginProcess(
 const out = (dirName, response) => {
   for (const file of response.file) {
     const js = ts.transpileModule(file.content, {
-      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+      compilerOptions: {
+        module: ts.ModuleKind.ES2022,
+        target: ts.ScriptTarget.ES2022,
+        verbatimModuleSyntax: false,
+      },
     }).outputText;
     const path = join(work, dirName, file.name.replace(/\.ts$/, ".js"));
     mkdirSync(dirname(path), { recursive: true });
@@ -121,7 +127,8 @@ for (const [name, type, v] of [
   ["OrderPlacedCel", rules.ck.OrderPlacedCelType, decodedCel],
 ]) {
   const violations = validate(type, v);
-  if (violations.length > 0) throw new Error(`${name} should be valid: ${JSON.stringify(violations)}`);
+  if (violations.length > 0)
+    throw new Error(`${name} should be valid: ${JSON.stringify(violations)}`);
 }
 if (!rules.ck.OrderPlacedCelType.extraRules || rules.ck.OrderPlacedType.extraRules) {
   throw new Error("extraRules must exist exactly for the message with CEL rules");
@@ -146,14 +153,23 @@ function measure(rows) {
 }
 
 const rows = [
-  ["ts-proto decode (" + bytes.length + " bytes)", () => rules.pb.OrderPlaced.decode(bytes)],
+  [`ts-proto decode (${bytes.length} bytes)`, () => rules.pb.OrderPlaced.decode(bytes)],
   ["ts-proto encode", () => rules.pb.OrderPlaced.encode(decoded).finish()],
   ["zod schema, no rules (shape only)", () => validate(plain.ck.OrderPlacedType, decoded)],
   ["validate, standard rules (no CEL)", () => validate(rules.ck.OrderPlacedType, decoded)],
-  ["  same, zod path (safeParse: what an invalid message costs)", () => rules.ck.OrderPlacedType.schema.safeParse(decoded)],
+  [
+    "  same, zod path (safeParse: what an invalid message costs)",
+    () => rules.ck.OrderPlacedType.schema.safeParse(decoded),
+  ],
   ["validate, standard rules + CEL", () => validate(rules.ck.OrderPlacedCelType, decodedCel)],
-  ["  of which extraRules (encode+fromBinary+protovalidate)", () => rules.ck.OrderPlacedCelType.extraRules(decodedCel)],
-  ["protovalidate alone on protobuf-es (fromBinary+validate)", () => validator.validate(schema, fromBinary(schema, bytes))],
+  [
+    "  of which extraRules (encode+fromBinary+protovalidate)",
+    () => rules.ck.OrderPlacedCelType.extraRules(decodedCel),
+  ],
+  [
+    "protovalidate alone on protobuf-es (fromBinary+validate)",
+    () => validator.validate(schema, fromBinary(schema, bytes)),
+  ],
 ];
 console.log(`node ${process.version}, ${ITERATIONS} iterations per run, 9 interleaved runs`);
 const results = measure(rows);
@@ -164,4 +180,6 @@ rows.forEach(([name], k) => {
 const decode = results[0].median;
 const std = results[3].median;
 const cel = results[5].median;
-console.log(`validation (no CEL) / decode: ${(std / decode).toFixed(2)}x; with CEL / without: ${(cel / std).toFixed(1)}x`);
+console.log(
+  `validation (no CEL) / decode: ${(std / decode).toFixed(2)}x; with CEL / without: ${(cel / std).toFixed(1)}x`,
+);

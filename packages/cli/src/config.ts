@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { breakingSection } from "@contractkit/compat";
+import { natsConfigSchema } from "@contractkit/nats";
 import * as z from "zod";
 import { CliError } from "./cli-error.js";
 
@@ -19,13 +21,23 @@ export const generateSection = z
 
 const sections = {
   generate: generateSection,
-  breaking: z.unknown(),
-  nats: z.unknown(),
+  /** `contractkit breaking`: policy, baseline, exceptions (see @contractkit/compat). */
+  breaking: breakingSection,
+  /** `contractkit nats plan|apply` and the bus: servers, auth, streams (see @contractkit/nats). */
+  nats: natsConfigSchema,
 } as const;
 
 export const configSchema = z.object(sections).partial().strict();
 
-export type ContractKitConfig = z.infer<typeof configSchema>;
+/**
+ * The file as written: every section is validated up front (so a typo in any section is
+ * reported by every verb), and each verb reads its own section with its own parser.
+ */
+export interface ContractKitConfig {
+  generate?: z.infer<typeof generateSection>;
+  breaking?: unknown;
+  nats?: unknown;
+}
 
 export const CONFIG_FILE = "contractkit.yaml";
 
@@ -52,7 +64,7 @@ export function loadConfig(cwd: string = process.cwd()): ContractKitConfig {
     });
     throw new CliError("CK_CONFIG_INVALID", `${CONFIG_FILE} is invalid:\n  ${lines.join("\n  ")}`, 2);
   }
-  return result.data;
+  return raw as ContractKitConfig;
 }
 
 function allowedKeys(path: string[]): string[] {

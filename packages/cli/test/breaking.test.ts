@@ -77,6 +77,28 @@ describe("contractkit breaking: exit codes", () => {
     expect(r.code).toBe(2);
   });
 
+  it("exits 2 for a compile error in the baseline, saying it is the baseline", async () => {
+    const dir = project({
+      "proto/shop/v1/shop.proto": V1,
+      "base/shop/v1/shop.proto": V1.replace("string id = 1;", "string id = 1"),
+    });
+    const r = await runCli(["breaking", "proto", "--against", "base"], dir);
+    expect(r.stderr).toContain("base/shop/v1/shop.proto:7:3: (baseline base) unexpected `string`");
+    expect(r.code).toBe(2);
+  });
+
+  it("exits 2 when the input folder does not exist at the git ref", async () => {
+    const dir = project({ "other/readme.txt": "x" });
+    git(dir, "init", "-q");
+    git(dir, "add", ".");
+    git(dir, "commit", "-q", "-m", "no protos yet");
+    writeFiles(dir, { "proto/shop/v1/shop.proto": V1 });
+    const r = await runCli(["breaking", "proto", "--against", "HEAD"], dir);
+    expect(r.stderr).toContain("--against HEAD: proto does not exist at HEAD");
+    expect(r.stderr).toContain("[CK_BASELINE]");
+    expect(r.code).toBe(2);
+  });
+
   it("exits 2 for a missing input directory", async () => {
     const dir = project({ "base/shop/v1/shop.proto": V1 });
     const r = await runCli(["breaking", "nowhere", "--against", "base"], dir);

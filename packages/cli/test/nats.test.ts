@@ -172,6 +172,13 @@ describe("contractkit nats", () => {
       /cannot connect to nats:\/\/127\.0\.0\.1:1.*\[CK_NATS_CONNECT\]/,
     );
 
+    await using plain = await startNatsServer({ jetstream: false });
+    const noJs = await runCli(["nats", "plan", "--server", plain.url], dir);
+    expect(noJs.code).toBe(2);
+    expect(noJs.stderr).toMatch(
+      /JetStream is not available on .*enable it on the server.*\[CK_NATS_NO_JETSTREAM\]/,
+    );
+
     const usage = await runCli(["nats", "destroy"], dir);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("[CK_NATS_USAGE]");

@@ -1,6 +1,7 @@
 import { runBufBreaking } from "./buf-breaking.js";
 import { indexContract } from "./contract-index.js";
 import {
+  type BaselineKind,
   baselineKind,
   type LoadedContract,
   loadDirectory,
@@ -16,8 +17,10 @@ import { changedFiles, comparisonSet, subsetImage } from "./raw-image.js";
 import { checkBindings } from "./rules/binding-rules.js";
 import { checkDeletions } from "./rules/deletion-rules.js";
 import { createOptionReader } from "./rules/option-reader.js";
+import { checkRpcSurface } from "./rules/rpc-surface-rules.js";
 import type { RuleContext } from "./rules/rule-context.js";
 import { checkValidation } from "./rules/validation-rules.js";
+import { isProtoInputError, ProtoInputError } from "./toolchain/proto-error.js";
 
 export interface GateOptions {
   /** The current contract: a proto folder or buf workspace. */
@@ -61,8 +64,38 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   return compareContracts(previous, current, { ...options, policy: policy.name });
 }
 
-function loadBaseline(ref: string, input: string, src: SourceOptions): Promise<LoadedContract> {
-  switch (baselineKind(ref, src.cwd)) {
+/** Loads the baseline; its compile errors say which baseline they come from. */
+async function loadBaseline(
+  ref: string,
+  input: string,
+  src: SourceOptions,
+): Promise<LoadedContract> {
+  try {
+    return await loadBaselineOf(baselineKind(ref, src.cwd), ref, input, src);
+  } catch (err) {
+    if (!isProtoInputError(err)) throw err;
+    const kind = baselineKind(ref, src.cwd);
+    const where = (file: string) => (kind === "git" ? `${ref}:${file}` : file);
+    throw new ProtoInputError(
+      err.code,
+      `baseline ${ref}: ${err.message}`,
+      err.diagnostics.map((d) => ({
+        ...d,
+        file: where(d.file),
+        message: `(baseline ${ref}) ${d.message}`,
+      })),
+      { cause: err },
+    );
+  }
+}
+
+function loadBaselineOf(
+  kind: BaselineKind,
+  ref: string,
+  input: string,
+  src: SourceOptions,
+): Promise<LoadedContract> {
+  switch (kind) {
     case "dir":
       return loadDirectory(ref, src);
     case "image":
@@ -128,7 +161,7 @@ export async function compareContracts(
   };
   const own: Finding[] = [];
   if (policy.contractRules && changed.size > 0) {
-    own.push(...checkBindings(ctx), ...checkValidation(ctx));
+    own.push(...checkRpcSurface(ctx), ...checkBindings(ctx), ...checkValidation(ctx));
     if (policy.requireDeprecation) own.push(...checkDeletions(ctx));
   }
   const fromBuf = enrichBufFindings(await bufRun, ctx.previous, ctx.current);
@@ -138,9 +171,9 @@ export async function compareContracts(
 }
 
 /** ContractKit findings that repeat a buf finding on the same element are dropped. */
+const REPEATS_BUF = new Set(["CK_DELETE_WITHOUT_DEPRECATION", "CK_SERVICE_PATH_CHANGED"]);
+
 function dedupe(own: Finding[], fromBuf: Finding[]): Finding[] {
   const seen = new Set(fromBuf.map((f) => f.element));
-  return own.filter((f) =>
-    f.rule === "CK_DELETE_WITHOUT_DEPRECATION" ? !seen.has(f.element) : true,
-  );
+  return own.filter((f) => !(REPEATS_BUF.has(f.rule) && seen.has(f.element)));
 }

@@ -7,17 +7,33 @@ function image(files: { name: string; deps?: string[]; pkg?: string }[]): Uint8A
   return toBinary(
     FileDescriptorSetSchema,
     create(FileDescriptorSetSchema, {
-      file: files.map((f) => create(FileDescriptorProtoSchema, { name: f.name, dependency: f.deps ?? [], package: f.pkg ?? "p" })),
+      file: files.map((f) =>
+        create(FileDescriptorProtoSchema, {
+          name: f.name,
+          dependency: f.deps ?? [],
+          package: f.pkg ?? "p",
+        }),
+      ),
     }),
   );
 }
 
 describe("raw images", () => {
   const prev = readRawImage(
-    image([{ name: "base.proto" }, { name: "a.proto", deps: ["base.proto"] }, { name: "b.proto" }, { name: "gone.proto" }]),
+    image([
+      { name: "base.proto" },
+      { name: "a.proto", deps: ["base.proto"] },
+      { name: "b.proto" },
+      { name: "gone.proto" },
+    ]),
   );
   const cur = readRawImage(
-    image([{ name: "base.proto" }, { name: "a.proto", deps: ["base.proto"], pkg: "q" }, { name: "b.proto" }, { name: "new.proto", deps: ["b.proto"] }]),
+    image([
+      { name: "base.proto" },
+      { name: "a.proto", deps: ["base.proto"], pkg: "q" },
+      { name: "b.proto" },
+      { name: "new.proto", deps: ["b.proto"] },
+    ]),
   );
 
   it("reads names and imports without decoding", () => {
@@ -31,7 +47,13 @@ describe("raw images", () => {
 
   it("adds what either side imports from them", () => {
     const set = comparisonSet(prev, cur, changedFiles(prev, cur));
-    expect([...set].sort()).toEqual(["a.proto", "b.proto", "base.proto", "gone.proto", "new.proto"]);
+    expect([...set].sort()).toEqual([
+      "a.proto",
+      "b.proto",
+      "base.proto",
+      "gone.proto",
+      "new.proto",
+    ]);
   });
 
   it("writes a smaller image that reads back with the same bytes per file", () => {
@@ -41,6 +63,8 @@ describe("raw images", () => {
   });
 
   it("rejects bytes that are not an image", () => {
-    expect(() => readRawImage(new TextEncoder().encode("not an image at all"))).toThrow(/not a buf image/);
+    expect(() => readRawImage(new TextEncoder().encode("not an image at all"))).toThrow(
+      /not a buf image/,
+    );
   });
 });

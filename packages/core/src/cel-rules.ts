@@ -1,7 +1,16 @@
-import { createFileRegistry, type DescMessage, fromBinary, type Registry } from "@bufbuild/protobuf";
+import {
+  createFileRegistry,
+  type DescMessage,
+  fromBinary,
+  type Registry,
+} from "@bufbuild/protobuf";
 import type { Path } from "@bufbuild/protobuf/reflect";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
-import { createValidator, type Validator, type Violation as PvViolation } from "@bufbuild/protovalidate";
+import {
+  createValidator,
+  type Violation as PvViolation,
+  type Validator,
+} from "@bufbuild/protovalidate";
 import { formatPath, type Violation } from "./validation.js";
 
 /** The serialized FileDescriptorSet that holds a message: bytes, base64, or a function returning either. */
@@ -38,7 +47,13 @@ export function celRules<T>(init: CelRulesInit<T>): (value: T) => Violation[] {
     const result = state.validator.validate(state.schema, msg);
     if (result.kind === "valid") return [];
     if (result.kind === "error") {
-      return [{ path: "", rule: "runtime_error", message: `rules could not be evaluated: ${result.error.message}` }];
+      return [
+        {
+          path: "",
+          rule: "runtime_error",
+          message: `rules could not be evaluated: ${result.error.message}`,
+        },
+      ];
     }
     return result.violations.filter((v) => isKept(v, delegate)).map(toViolation);
   };
@@ -78,7 +93,8 @@ function isKept(v: PvViolation, delegate: readonly string[]): boolean {
   if (v.rule.length === 0) return !STANDARD_MESSAGE_RULES.has(v.ruleId);
   for (const item of v.rule) {
     if (item.kind === "extension") return true;
-    if (item.kind === "field" && (item.name === "cel" || item.name === "cel_expression")) return true;
+    if (item.kind === "field" && (item.name === "cel" || item.name === "cel_expression"))
+      return true;
   }
   return delegate.some((d) => (d.endsWith(".") ? v.ruleId.startsWith(d) : v.ruleId === d));
 }

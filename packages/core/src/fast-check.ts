@@ -1,6 +1,6 @@
 import type * as z from "zod";
-import { fieldCheck, type FieldRuleSpec, type RuleReport } from "./field-rules.js";
-import { messageCheck, type MessageRuleSpec } from "./message-rules.js";
+import { type FieldRuleSpec, fieldCheck, type RuleReport } from "./field-rules.js";
+import { type MessageRuleSpec, messageCheck } from "./message-rules.js";
 
 /**
  * A fast accept path for `validate`: one plain function per message that checks ts-proto's
@@ -91,7 +91,12 @@ interface CompiledField {
 }
 
 function compileField(f: FastField): CompiledField {
-  return { key: f.key, test: kindTest(f.kind), presence: f.presence, rules: f.rules ? fieldCheck(f.rules) : undefined };
+  return {
+    key: f.key,
+    test: kindTest(f.kind),
+    presence: f.presence,
+    rules: f.rules ? fieldCheck(f.rules) : undefined,
+  };
 }
 
 function buildMessage(spec: FastSpec): Predicate {

@@ -25,11 +25,18 @@ export interface MessageOneofField {
   explicit: boolean;
 }
 
-export function messageRules(spec: MessageRuleSpec): (value: unknown, ctx: z.RefinementCtx) => void {
+export function messageRules(
+  spec: MessageRuleSpec,
+): (value: unknown, ctx: z.RefinementCtx) => void {
   const check = messageCheck(spec);
   return (value, ctx) =>
     check(value, (rule, message, key) =>
-      ctx.addIssue({ code: "custom", message, params: { rule }, path: key === undefined ? [] : [key] }),
+      ctx.addIssue({
+        code: "custom",
+        message,
+        params: { rule },
+        path: key === undefined ? [] : [key],
+      }),
     );
 }
 
@@ -54,7 +61,8 @@ export function messageCheck(spec: MessageRuleSpec): (value: unknown, report: Ru
       let set = 0;
       for (const f of rule.fields) if (isSet(obj[f.key], f.explicit)) set++;
       if (set > 1) report("message.oneof", `only one of ${rule.names} can be set`);
-      else if (set === 0 && rule.required) report("message.oneof", `one of ${rule.names} must be set`);
+      else if (set === 0 && rule.required)
+        report("message.oneof", `one of ${rule.names} must be set`);
     }
   };
 }

@@ -32,11 +32,23 @@ const EMAIL =
   /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 
 export const STRING_FORMATS: Readonly<Record<StringFormat, FormatSpec>> = {
-  email: { test: (s) => EMAIL.test(s), message: "must be a valid email address", emptyNoun: "email address" },
+  email: {
+    test: (s) => EMAIL.test(s),
+    message: "must be a valid email address",
+    emptyNoun: "email address",
+  },
   hostname: { test: isHostname, message: "must be a valid hostname", emptyNoun: "hostname" },
   ip: { test: (s) => isIp(s), message: "must be a valid IP address", emptyNoun: "IP address" },
-  ipv4: { test: (s) => isIp(s, 4), message: "must be a valid IPv4 address", emptyNoun: "IPv4 address" },
-  ipv6: { test: (s) => isIp(s, 6), message: "must be a valid IPv6 address", emptyNoun: "IPv6 address" },
+  ipv4: {
+    test: (s) => isIp(s, 4),
+    message: "must be a valid IPv4 address",
+    emptyNoun: "IPv4 address",
+  },
+  ipv6: {
+    test: (s) => isIp(s, 6),
+    message: "must be a valid IPv6 address",
+    emptyNoun: "IPv6 address",
+  },
   uri: { test: (s) => isUri(s, false), message: "must be a valid URI", emptyNoun: "URI" },
   uri_ref: { test: (s) => isUri(s, true), message: "must be a valid URI Reference" },
   address: {
@@ -45,7 +57,11 @@ export const STRING_FORMATS: Readonly<Record<StringFormat, FormatSpec>> = {
     emptyNoun: "hostname, or ip address",
   },
   uuid: { test: (s) => UUID.test(s), message: "must be a valid UUID", emptyNoun: "UUID" },
-  tuuid: { test: (s) => TUUID.test(s), message: "must be a valid trimmed UUID", emptyNoun: "trimmed UUID" },
+  tuuid: {
+    test: (s) => TUUID.test(s),
+    message: "must be a valid trimmed UUID",
+    emptyNoun: "trimmed UUID",
+  },
   ulid: { test: (s) => ULID.test(s), message: "must be a valid ULID", emptyNoun: "ULID" },
 };
 
@@ -68,7 +84,9 @@ export function isIp(s: string, version?: 4 | 6): boolean {
 
 function isIpv4(s: string): boolean {
   const parts = s.split(".");
-  return parts.length === 4 && parts.every((p) => /^(?:0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
+  return (
+    parts.length === 4 && parts.every((p) => /^(?:0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255)
+  );
 }
 
 function isIpv6(input: string): boolean {

@@ -9,13 +9,14 @@ import { type BusCounters, emptyCounters } from "./counters.js";
 import type { EventHandler } from "./delivery.js";
 import { desiredFromEvents, desiredFromManifest } from "./desired-state.js";
 import { messageOf } from "./nats-errors.js";
-import { applyPlan, type PlannedChange, planProvisioning } from "./provisioning.js";
+import { applyPlan, planProvisioning } from "./provisioning.js";
 import {
   type PublishOptions,
   type PublishResult,
   publishEvent,
   type StreamLimitCache,
 } from "./publisher.js";
+import type { PlannedChange } from "./stream-diff.js";
 import { subscribeCore, subscribeStream } from "./subscriber.js";
 import type { SubscribeOptions, Subscription } from "./subscription-options.js";
 import { loadTelemetry } from "./telemetry.js";
@@ -85,7 +86,8 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     nc,
     js: jetstream(nc),
     jsm: () => {
-      manager ??= jetstreamManager(nc).catch((err: unknown) => {
+      // No account-info round trip: a service without admin rights can still use it.
+      manager ??= jetstreamManager(nc, { checkAPI: false }).catch((err: unknown) => {
         manager = undefined;
         throw err;
       });

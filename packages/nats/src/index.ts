@@ -38,16 +38,21 @@ export {
 export { durableName } from "./naming.js";
 export {
   applyPlan,
-  type ChangeKind,
-  diffConsumer,
-  diffStream,
   formatPlan,
-  type PlannedChange,
   ProvisioningConflictError,
   type ProvisioningPlan,
   planProvisioning,
 } from "./provisioning.js";
 export type { PublishOptions, PublishResult } from "./publisher.js";
+export { createRpc, type HasNatsConnection } from "./rpc/create-rpc.js";
+export {
+  createRpcDeduplicator,
+  type RpcDeduplicator,
+  type RpcDeduplicatorOptions,
+  type RpcMethodHandler,
+} from "./rpc/rpc-deduplicator.js";
+export { RpcMetadataKey } from "./rpc/rpc-metadata.js";
+export type { RpcOptions, RpcRetryPolicy } from "./rpc/rpc-options.js";
 export type {
   NatsRpcTransport,
   RpcCallOptions,
@@ -55,4 +60,12 @@ export type {
   RpcHandlerContext,
   RpcRegistration,
 } from "./rpc-transport.js";
+export {
+  type ChangeKind,
+  consumerConfigOf,
+  diffConsumer,
+  diffStream,
+  type PlannedChange,
+  streamConfigOf,
+} from "./stream-diff.js";
 export type { SubscribeOptions, Subscription } from "./subscription-options.js";

@@ -2,13 +2,8 @@ import type { ConsumerConfig, StreamConfig } from "@nats-io/jetstream";
 import { describe, expect, it } from "vitest";
 import { parseNatsConfig } from "./config.js";
 import type { DesiredConsumer, DesiredStream } from "./desired-state.js";
-import {
-  consumerConfigOf,
-  diffConsumer,
-  diffStream,
-  formatPlan,
-  streamConfigOf,
-} from "./provisioning.js";
+import { formatPlan } from "./provisioning.js";
+import { consumerConfigOf, diffConsumer, diffStream, streamConfigOf } from "./stream-diff.js";
 
 const settings = parseNatsConfig({ streams: { maxAge: "7d" } }).streams;
 const desired: DesiredStream = {

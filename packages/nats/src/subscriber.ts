@@ -65,6 +65,7 @@ export async function subscribeStream<T, K extends string>(
   const consumer = await rt.js.consumers.get(stream, durable);
   const messages = await consumer.consume({ max_messages: Math.max(concurrency, 1) * 2 });
   const slots = new Slots(concurrency);
+  const termReason = serverAtLeast(rt.nc.info?.version, 2, 10);
 
   const handle = (m: JsMsg) =>
     processDelivery(
@@ -86,7 +87,8 @@ export async function subscribeStream<T, K extends string>(
       {
         ack: () => m.ack(),
         nak: (delay) => m.nak(delay),
-        term: (reason) => m.term(reason),
+        // nats-server before 2.10 ignores a `+TERM` that carries a reason.
+        term: (reason) => (termReason ? m.term(reason) : m.term()),
         working: () => m.working(),
       },
     ).catch((err: unknown) => {
@@ -185,6 +187,14 @@ async function ensureConsumer<T, K extends string>(
       },
     );
   }
+}
+
+/** True when the server's version is at least major.minor. */
+function serverAtLeast(version: string | undefined, major: number, minor: number): boolean {
+  const m = /^v?(\d+)\.(\d+)/.exec(version ?? "");
+  if (!m) return false;
+  const [maj, min] = [Number(m[1]), Number(m[2])];
+  return maj > major || (maj === major && min >= minor);
 }
 
 /** A core NATS subscription, with an optional queue group (at most once). */

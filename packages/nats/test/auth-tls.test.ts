@@ -7,6 +7,7 @@ import { startNatsServer } from "@contractkit/testing";
 import { createUser } from "@nats-io/nkeys";
 import { afterAll, describe, expect, it } from "vitest";
 import { connectBus } from "../src/index.js";
+import { operatorMode } from "./creds.js";
 import { eventually, order, orderSeenEvent } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ck-auth-"));
@@ -83,6 +84,25 @@ describe("authentication", () => {
     expect(
       (await refused(connectBus({ servers: server.url, auth: { nkeySeed: other } }))).code,
     ).toBe(Code.UNAUTHENTICATED);
+  });
+});
+
+describe(".creds (JWT + nkey)", () => {
+  it("connects with a user's creds file and refuses creds the server does not trust", async () => {
+    const auth = operatorMode();
+    const good = join(dir, "user.creds");
+    const bad = join(dir, "other.creds");
+    writeFileSync(good, auth.creds);
+    writeFileSync(bad, auth.otherCreds);
+    await using server = await startNatsServer({ jetstream: false, config: auth.serverConfig });
+    const bus = await connectBus({ servers: server.url, auth: { credsFile: good } });
+    await roundTrip(bus);
+    await bus.close();
+    const inline = await connectBus({ servers: server.url, auth: { creds: auth.creds } });
+    await inline.close();
+    const err = await refused(connectBus({ servers: server.url, auth: { credsFile: bad } }));
+    expect(err.code).toBe(Code.UNAUTHENTICATED);
+    expect(err.message).toMatch(/refused the credentials/);
   });
 });
 

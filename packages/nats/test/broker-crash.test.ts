@@ -86,10 +86,5 @@ it("loses no acknowledged event across a broker kill -9 and applies each once", 
   const info = await (await producer.manager()).streams.info("CRASH");
   expect(info.state.messages).toBeGreaterThanOrEqual(acked.size);
   expect(info.state.messages).toBeLessThanOrEqual(acked.size + failed.size);
-  console.log(
-    `broker crash: ${acked.size} acked, ${failed.size} failed, ${appliedAtKill} applied at kill, counters`,
-    consumer.counters(),
-    producer.counters().publishRetries,
-  );
   await sub.stop();
 });

@@ -131,6 +131,33 @@ describe("stream-backed events", () => {
     await sub.stop();
   });
 
+  it("delivers in stream order with concurrency 1, and a nak puts the failed event behind later ones", async () => {
+    const Placed = orderPlacedEvent("ORDER", "order.orders");
+    await bus.ensureStreams([Placed]);
+    const seen: string[] = [];
+    let failedOnce = false;
+    const sub = await bus.subscribe(
+      Placed,
+      (m) => {
+        seen.push(m.orderId);
+        if (m.orderId === "o-0" && !failedOnce) {
+          failedOnce = true;
+          throw new Error("first attempt fails");
+        }
+      },
+      { durable: "order", backoff: [500] },
+    );
+    for (let i = 0; i < 200; i++) await bus.publish(Placed, order(i));
+    await eventually(() => seen.length === 201, "all events plus the redelivery");
+    const expected = Array.from({ length: 200 }, (_, i) => `o-${i}`);
+    // Apart from the redelivered o-0, the order is the publish order.
+    expect(seen.slice(0, 1)).toEqual(["o-0"]);
+    expect(seen.slice(1).filter((id) => id !== "o-0")).toEqual(expected.slice(1));
+    // The redelivery of o-0 came after events published later than it.
+    expect(seen.indexOf("o-0", 1)).toBeGreaterThan(1);
+    await sub.stop();
+  });
+
   it("refuses an invalid event before sending it", async () => {
     const Placed = orderPlacedEvent("INVALID", "invalid.orders");
     await bus.ensureStreams([Placed]);

@@ -21,10 +21,12 @@ import {
 import {
   createSchemaEmitter,
   type EmitContext,
+  type FieldSchemaEmitters,
   type SchemaEmitterOptions,
 } from "./schema-emitter.js";
 import { emitServices } from "./service-emitter.js";
 import { contractFileName, contractImportPath, isToolingFile } from "./ts-proto-names.js";
+import { validationHooks } from "./validation/index.js";
 
 export const PLUGIN_NAME = "protoc-gen-contractkit";
 export const PLUGIN_VERSION = "0.1.0";
@@ -32,6 +34,8 @@ export const PLUGIN_VERSION = "0.1.0";
 /** Options for building the plugin: extension points for rule compilers. */
 export interface ContractKitPluginInit extends SchemaEmitterOptions {
   readonly messageTypeExtras?: MessageTypeExtras;
+  /** Replaces the per-field-kind schema emitters (default: `defaultFieldEmitters`). */
+  readonly fieldEmitters?: FieldSchemaEmitters;
 }
 
 function generateFile(
@@ -88,7 +92,7 @@ function generateFile(
  * `target=ts,import_extension=js`.
  */
 export function createContractKitPlugin(init: ContractKitPluginInit = {}): Plugin {
-  const schemas = createSchemaEmitter(init);
+  const schemas = createSchemaEmitter(init, init.fieldEmitters);
   const inner = createEcmaScriptPlugin<ContractKitPluginOptions>({
     name: PLUGIN_NAME,
     version: PLUGIN_VERSION,
@@ -128,4 +132,4 @@ export function createContractKitPlugin(init: ContractKitPluginInit = {}): Plugi
 }
 
 /** The plugin with its default emitters. */
-export const protocGenContractKit: Plugin = createContractKitPlugin();
+export const protocGenContractKit: Plugin = createContractKitPlugin(validationHooks);

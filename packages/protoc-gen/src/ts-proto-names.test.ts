@@ -32,6 +32,7 @@ const registry = createFileRegistry(
       },
     ],
   }),
+  () => undefined,
 );
 
 const message = (name: string) => registry.getMessage(name) as DescMessage;

@@ -2,7 +2,12 @@ import { create, type DescMessage, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { celRules, type MessageType, validate } from "@contractkit/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileExtraRules, runtimeRules } from "../src/validation/index.js";
+import {
+  compileExtraRules,
+  compileFieldRules,
+  RuleCompileError,
+  runtimeRules,
+} from "../src/validation/index.js";
 import { type Compiled, compileProto } from "./validation-harness.js";
 
 const PROTO = `
@@ -25,6 +30,9 @@ message Booking {
 message Plain {
   string name = 1 [(buf.validate.field).string.min_len = 1];
 }
+message Rare {
+  string server = 1 [(buf.validate.field).string.host_and_port = true];
+}
 `;
 
 let c: Compiled;
@@ -35,7 +43,10 @@ beforeAll(async () => {
 interface Booking {
   guestName: string;
   window?: { start: number; end: number } | undefined;
-  pay?: { $case: "cardToken"; cardToken: string } | { $case: "voucher"; voucher: string } | undefined;
+  pay?:
+    | { $case: "cardToken"; cardToken: string }
+    | { $case: "voucher"; voucher: string }
+    | undefined;
   at?: Date | undefined;
   code: string;
 }
@@ -48,7 +59,12 @@ function encodeBooking(desc: DescMessage) {
       create(desc, {
         guestName: m.guestName,
         window: m.window,
-        pay: m.pay ? { case: m.pay.$case, value: m.pay.$case === "cardToken" ? m.pay.cardToken : m.pay.voucher } : undefined,
+        pay: m.pay
+          ? {
+              case: m.pay.$case,
+              value: m.pay.$case === "cardToken" ? m.pay.cardToken : m.pay.voucher,
+            }
+          : undefined,
         at: m.at ? timestampFromDate(m.at) : undefined,
         code: m.code,
       } as never),
@@ -59,12 +75,19 @@ function bookingType(): MessageType<Booking> {
   const desc = c.message("Booking");
   const compiled = compileExtraRules(desc, { descriptors: "descriptors", encode: "encode" });
   expect(compiled.suffix).toMatch(/^celRules\(\{ typeName: "test\.v1\.Booking"/);
-  const extraRules = new Function("celRules", "descriptors", "encode", `return ${compiled.suffix};`)(
-    celRules,
-    c.image,
-    encodeBooking(desc),
-  ) as (v: Booking) => ReturnType<typeof validate>;
-  return { typeName: desc.typeName, codec: undefined as never, schema: c.schema("Booking") as never, extraRules, sensitiveFields: [] };
+  const extraRules = new Function(
+    "celRules",
+    "descriptors",
+    "encode",
+    `return ${compiled.suffix};`,
+  )(celRules, c.image, encodeBooking(desc)) as (v: Booking) => ReturnType<typeof validate>;
+  return {
+    typeName: desc.typeName,
+    codec: undefined as never,
+    schema: c.schema("Booking") as never,
+    extraRules,
+    sensitiveFields: [],
+  };
 }
 
 const ok: Booking = {
@@ -77,10 +100,19 @@ const ok: Booking = {
 
 describe("CEL rules through protovalidate", () => {
   it("emits extraRules only for messages that have CEL rules, themselves or in a contained message", () => {
-    expect(compileExtraRules(c.message("Plain"), { descriptors: "d", encode: "e" }).suffix).toBe("");
+    expect(compileExtraRules(c.message("Plain"), { descriptors: "d", encode: "e" }).suffix).toBe(
+      "",
+    );
     expect(runtimeRules(c.message("Plain")).needed).toBe(false);
     expect(runtimeRules(c.message("Window")).needed).toBe(true);
-    expect(runtimeRules(c.message("Booking"))).toEqual({ needed: true, delegate: ["string.pattern", "timestamp."] });
+    expect(runtimeRules(c.message("Booking"))).toEqual({
+      needed: true,
+      delegate: ["string.pattern", "timestamp."],
+    });
+    expect(runtimeRules(c.message("Rare")).delegate).toEqual([
+      "string.host_and_port",
+      "string.host_and_port_empty",
+    ]);
   });
 
   it("accepts a valid message", () => {
@@ -113,7 +145,23 @@ describe("CEL rules through protovalidate", () => {
     const out = validate(bookingType(), { ...ok, at: new Date(-1000), code: "XAB" });
     expect(out).toEqual([
       { path: "at", rule: "timestamp.gt", message: "must be greater than 1970-01-01T00:00:00Z" },
-      { path: "code", rule: "string.pattern", message: "does not match regex pattern `^x(?i:ab)$`" },
+      {
+        path: "code",
+        rule: "string.pattern",
+        message: "does not match regex pattern `^x(?i:ab)$`",
+      },
     ]);
+  });
+
+  it("fails generation for a pattern that is not RE2, naming the field", async () => {
+    const bad = await compileProto(
+      `message Bad { string code = 1 [(buf.validate.field).string.pattern = "a(?=b)"]; }`,
+    );
+    const field = bad.message("Bad").fields[0];
+    if (!field) throw new Error("no field");
+    expect(() => compileFieldRules(field)).toThrow(RuleCompileError);
+    expect(() => compileFieldRules(field)).toThrow(
+      /test\.v1\.Bad\.code: string\.pattern is not valid RE2: lookaround/,
+    );
   });
 });

@@ -151,8 +151,16 @@ describe("generated validation", () => {
     );
     expect(validate(contract.OrderType, bad)).toEqual([
       { path: "id", rule: "string.uuid", message: "must be a valid UUID" },
-      { path: "email", rule: "string.email_empty", message: "value is empty, which is not a valid email address" },
-      { path: "lines[0].sku", rule: "string.pattern", message: "does not match regex pattern `^[A-Z]{3}-\\d{3}$`" },
+      {
+        path: "email",
+        rule: "string.email_empty",
+        message: "value is empty, which is not a valid email address",
+      },
+      {
+        path: "lines[0].sku",
+        rule: "string.pattern",
+        message: "does not match regex pattern `^[A-Z]{3}-\\d{3}$`",
+      },
       { path: "lines[0].quantity", rule: "int32.gt", message: "must be greater than 0" },
       { path: "totalCents", rule: "int64.gte", message: "must be greater than or equal to 0" },
       { path: "labels", rule: "map.max_pairs", message: "map must be at most 2 entries" },
@@ -170,7 +178,11 @@ describe("generated validation", () => {
     expect(validate(contract.OrderType, decoded)).toEqual([]);
     const strict = ts.Order.decode(new Uint8Array([...bytes, 0x30, 42]));
     expect(validate(contract.OrderType, strict)).toEqual([
-      { path: "strictStatus", rule: "enum.defined_only", message: "value must be one of the defined enum values" },
+      {
+        path: "strictStatus",
+        rule: "enum.defined_only",
+        message: "value must be one of the defined enum values",
+      },
     ]);
   });
 
@@ -200,18 +212,53 @@ describe("generated validation", () => {
       times: [new Date(0)],
       small: 1,
     });
-    const wrong: unknown[] = [undefined, null, "", "x", "ABC-123", "12", "-3", 0, 1, -1, 1.5, 2 ** 31, 2 ** 32, Number.NaN, true, [], [1], {}, { a: 1 }, new Date(0), new Date(Number.NaN), new Uint8Array(9), new Map(), new Map([["k", "v"]]), { $case: "text", text: "abcd" }, { $case: "boxed", boxed: 0 }, { $case: "boxed", boxed: undefined }, { $case: "nope" }, { sku: "abc", quantity: 0 }];
+    const wrong: unknown[] = [
+      undefined,
+      null,
+      "",
+      "x",
+      "ABC-123",
+      "12",
+      "-3",
+      0,
+      1,
+      -1,
+      1.5,
+      2 ** 31,
+      2 ** 32,
+      Number.NaN,
+      true,
+      [],
+      [1],
+      {},
+      { a: 1 },
+      new Date(0),
+      new Date(Number.NaN),
+      new Uint8Array(9),
+      new Map(),
+      new Map([["k", "v"]]),
+      { $case: "text", text: "abcd" },
+      { $case: "boxed", boxed: 0 },
+      { $case: "boxed", boxed: undefined },
+      { $case: "nope" },
+      { sku: "abc", quantity: 0 },
+    ];
     let checked = 0;
     const agree = (type: MessageType<Record<string, unknown>>, base: Record<string, unknown>) => {
       for (const key of [...Object.keys(base), "extraKey"]) {
         for (const w of wrong) {
           const v: Record<string, unknown> = { ...base, [key]: w };
-          const zodOk = type.schema.safeParse(v).success && (type.extraRules?.(v) ?? []).length === 0;
+          const zodOk =
+            type.schema.safeParse(v).success && (type.extraRules?.(v) ?? []).length === 0;
           expect([key, w, validate(type, v).length === 0]).toEqual([key, w, zodOk]);
           const nested = (base.lines ?? undefined) as unknown[] | undefined;
           if (nested) {
-            const n: Record<string, unknown> = { ...base, lines: [{ ...(nested[0] as object), [key === "lines" ? "sku" : "quantity"]: w }] };
-            const nestedOk = type.schema.safeParse(n).success && (type.extraRules?.(n) ?? []).length === 0;
+            const n: Record<string, unknown> = {
+              ...base,
+              lines: [{ ...(nested[0] as object), [key === "lines" ? "sku" : "quantity"]: w }],
+            };
+            const nestedOk =
+              type.schema.safeParse(n).success && (type.extraRules?.(n) ?? []).length === 0;
             expect(validate(type, n).length === 0).toBe(nestedOk);
           }
           checked++;

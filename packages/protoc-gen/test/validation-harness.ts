@@ -1,7 +1,12 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createFileRegistry, type DescField, type DescMessage, type FileRegistry } from "@bufbuild/protobuf";
+import {
+  createFileRegistry,
+  type DescField,
+  type DescMessage,
+  type FileRegistry,
+} from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { buildImage, materializeValidateProto, openProtoInput } from "@contractkit/compat/internal";
 import { celRules, fieldRules, messageRules } from "@contractkit/core";
@@ -30,7 +35,10 @@ export async function compileProto(proto: string, pkg = "test.v1"): Promise<Comp
   const dir = mkdtempSync(join(tmpdir(), "ck-vrules-"));
   const path = `${pkg.replace(/\./g, "/")}/test.proto`;
   mkdirSync(join(dir, path, ".."), { recursive: true });
-  writeFileSync(join(dir, path), `syntax = "proto3";\npackage ${pkg};\nimport "buf/validate/validate.proto";\n${proto}`);
+  writeFileSync(
+    join(dir, path),
+    `syntax = "proto3";\npackage ${pkg};\nimport "buf/validate/validate.proto";\n${proto}`,
+  );
   const input = openProtoInput(dir, { includes: [include] });
   try {
     const { fds, bytes } = await buildImage(input, { excludeSourceInfo: true });
@@ -48,7 +56,13 @@ export async function compileProto(proto: string, pkg = "test.v1"): Promise<Comp
       cache.set(name, built);
       return built;
     };
-    return { registry, image: bytes, message, schema, code: (name) => messageCode(message(name), pkg) };
+    return {
+      registry,
+      image: bytes,
+      message,
+      schema,
+      code: (name) => messageCode(message(name), pkg),
+    };
   } finally {
     input.dispose();
   }
@@ -68,9 +82,12 @@ function messageCode(m: DescMessage, pkg: string): string {
   }
   for (const o of m.oneofs) {
     const cases = o.fields.map(
-      (f) => `z.object({ $case: z.literal(${JSON.stringify(key(f.name))}), ${JSON.stringify(key(f.name))}: ${base(f, pkg)}${compileFieldRules(f).suffix} })`,
+      (f) =>
+        `z.object({ $case: z.literal(${JSON.stringify(key(f.name))}), ${JSON.stringify(key(f.name))}: ${base(f, pkg)}${compileFieldRules(f).suffix} })`,
     );
-    props.push(`${JSON.stringify(key(o.name))}: z.union([z.discriminatedUnion("$case", [${cases.join(", ")}]), z.undefined()])`);
+    props.push(
+      `${JSON.stringify(key(o.name))}: z.union([z.discriminatedUnion("$case", [${cases.join(", ")}]), z.undefined()])`,
+    );
   }
   return `z.object({ ${props.join(", ")} })${compileMessageRules(m).suffix}`;
 }
@@ -88,13 +105,16 @@ function base(f: DescField, pkg: string): string {
     if (scalarName === "bytes") return "z.instanceof(Uint8Array)";
     if (scalarName?.endsWith("64") && scalarName !== "double") return "z.string()";
     // float and double carry NaN and ±Infinity on the wire: z.number() would refuse them.
-    if (scalarName === "float" || scalarName === "double") return "z.custom((x) => typeof x === 'number')";
+    if (scalarName === "float" || scalarName === "double")
+      return "z.custom((x) => typeof x === 'number')";
     return "z.number()";
   };
   const sc = (s: number | undefined) => (s === undefined ? undefined : SCALARS[s]);
   switch (f.fieldKind) {
     case "scalar":
-      return f.presence === 1 ? `z.union([${single("scalar", sc(f.scalar))}, z.undefined()])` : single("scalar", sc(f.scalar));
+      return f.presence === 1
+        ? `z.union([${single("scalar", sc(f.scalar))}, z.undefined()])`
+        : single("scalar", sc(f.scalar));
     case "enum":
       return f.presence === 1 ? "z.union([z.number().int(), z.undefined()])" : single("enum");
     case "message":
@@ -129,7 +149,10 @@ function key(name: string): string {
 }
 
 /** A ts-proto-shaped value as protobuf-es init data (int64 strings → bigint, `$case` → `case`, Date → Timestamp). */
-export function toProtobufEs(desc: DescMessage, value: Record<string, unknown>): Record<string, unknown> {
+export function toProtobufEs(
+  desc: DescMessage,
+  value: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const conv = (f: DescField, v: unknown, kind: string): unknown => {
     if (v === undefined) return undefined;
@@ -137,7 +160,13 @@ export function toProtobufEs(desc: DescMessage, value: Record<string, unknown>):
       if (f.message.typeName === "google.protobuf.Timestamp") return timestampFromDate(v as Date);
       return toProtobufEs(f.message, v as Record<string, unknown>);
     }
-    if (kind === "scalar" && typeof v === "string" && f.scalar !== undefined && /64$/.test(SCALARS[f.scalar] ?? "") && f.scalar !== 1) {
+    if (
+      kind === "scalar" &&
+      typeof v === "string" &&
+      f.scalar !== undefined &&
+      /64$/.test(SCALARS[f.scalar] ?? "") &&
+      f.scalar !== 1
+    ) {
       return BigInt(v);
     }
     return v;
@@ -145,16 +174,23 @@ export function toProtobufEs(desc: DescMessage, value: Record<string, unknown>):
   for (const f of desc.fields) {
     if (f.oneof) continue;
     const v = value[key(f.name)];
-    if (f.fieldKind === "list") out[f.localName] = (v as unknown[]).map((x) => conv(f, x, f.listKind));
+    if (f.fieldKind === "list")
+      out[f.localName] = (v as unknown[]).map((x) => conv(f, x, f.listKind));
     else if (f.fieldKind === "map")
-      out[f.localName] = Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, conv(f, x, f.mapKind)]));
+      out[f.localName] = Object.fromEntries(
+        Object.entries(v as object).map(([k, x]) => [k, conv(f, x, f.mapKind)]),
+      );
     else out[f.localName] = conv(f, v, f.fieldKind);
   }
   for (const o of desc.oneofs) {
     const v = value[key(o.name)] as { $case: string } | undefined;
     if (!v) continue;
     const f = o.fields.find((x) => key(x.name) === v.$case);
-    if (f) out[o.localName] = { case: f.localName, value: conv(f, (v as Record<string, unknown>)[v.$case], f.fieldKind) };
+    if (f)
+      out[o.localName] = {
+        case: f.localName,
+        value: conv(f, (v as Record<string, unknown>)[v.$case], f.fieldKind),
+      };
   }
   return out;
 }

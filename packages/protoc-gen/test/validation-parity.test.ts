@@ -46,9 +46,16 @@ beforeAll(async () => {
 function parity(name: string, value: Record<string, unknown>): string[][] {
   const ours = validate(c.schema(name), value).map((x) => [x.path, x.rule, x.message]);
   const desc = c.message(name);
-  const res = createValidator({ registry: c.registry }).validate(desc, create(desc, toProtobufEs(desc, value) as never));
+  const res = createValidator({ registry: c.registry }).validate(
+    desc,
+    create(desc, toProtobufEs(desc, value) as never),
+  );
   expect(res.kind).not.toBe("error");
-  const theirs = (res.violations ?? []).map((x) => [formatPath(tsProtoPath(x.field)), x.ruleId, x.message]);
+  const theirs = (res.violations ?? []).map((x) => [
+    formatPath(tsProtoPath(x.field)),
+    x.ruleId,
+    x.message,
+  ]);
   expect([...ours].sort()).toEqual([...theirs].sort());
   return ours;
 }
@@ -110,7 +117,19 @@ const SAMPLES = [
 
 describe("parity with protovalidate", () => {
   it("agrees on every well-known string format for a set of tricky samples", () => {
-    const fields = ["email", "hostname", "ip", "ipv4", "ipv6", "uri", "uriRef", "uuid", "address", "tuuid", "ulid"];
+    const fields = [
+      "email",
+      "hostname",
+      "ip",
+      "ipv4",
+      "ipv6",
+      "uri",
+      "uriRef",
+      "uuid",
+      "address",
+      "tuuid",
+      "ulid",
+    ];
     let violations = 0;
     for (const s of SAMPLES) {
       violations += parity("Formats", Object.fromEntries(fields.map((f) => [f, s]))).length;
@@ -159,12 +178,29 @@ describe("parity with protovalidate", () => {
       }),
     );
     expect(out.map((x) => x[1])).toEqual(
-      expect.arrayContaining(["string.max_bytes", "bytes.len", "uint32.gte_lte_exclusive", "fixed64.gt", "required"]),
+      expect.arrayContaining([
+        "string.max_bytes",
+        "bytes.len",
+        "uint32.gte_lte_exclusive",
+        "fixed64.gt",
+        "required",
+      ]),
     );
   });
 
   it("agrees on zero values: implicit scalars are checked, unset optional ones are not", () => {
-    parity("Misc", misc({ bytesLen: "", exact: "", blob: new Uint8Array(), kinds: [], byId: {}, nonempty: [], kind: 0 }));
+    parity(
+      "Misc",
+      misc({
+        bytesLen: "",
+        exact: "",
+        blob: new Uint8Array(),
+        kinds: [],
+        byId: {},
+        nonempty: [],
+        kind: 0,
+      }),
+    );
     parity("Misc", misc({ flag: false }));
   });
 });

@@ -115,8 +115,15 @@ const v = (name: string, value: unknown) => validate(c.schema(name), value);
 const one = (name: string, value: Record<string, unknown>) => {
   const ours = v(name, value).map((x) => [x.path, x.rule, x.message]);
   const desc = c.message(name);
-  const res = createValidator({ registry: c.registry }).validate(desc, create(desc, toProtobufEs(desc, value) as never));
-  const theirs = (res.violations ?? []).map((x) => [formatPath(tsProtoPath(x.field)), x.ruleId, x.message]);
+  const res = createValidator({ registry: c.registry }).validate(
+    desc,
+    create(desc, toProtobufEs(desc, value) as never),
+  );
+  const theirs = (res.violations ?? []).map((x) => [
+    formatPath(tsProtoPath(x.field)),
+    x.ruleId,
+    x.message,
+  ]);
   expect([...ours].sort()).toEqual([...theirs].sort());
   return ours;
 };
@@ -131,7 +138,9 @@ describe("string rules", () => {
       ["name", "string.min_len", "must be at least 2 characters"],
       ["code", "string.len", "must be 3 characters"],
     ]);
-    expect(one("Str", str({ name: "abcde" }))).toEqual([["name", "string.max_len", "must be at most 4 characters"]]);
+    expect(one("Str", str({ name: "abcde" }))).toEqual([
+      ["name", "string.max_len", "must be at most 4 characters"],
+    ]);
   });
   it("checks pattern, formats, affixes, in/not_in and const", () => {
     expect(
@@ -186,7 +195,17 @@ describe("numeric, bool and bytes rules", () => {
   });
   it("checks ranges, with 64-bit bounds compared exactly as BigInt", () => {
     expect(
-      one("Num", num({ qty: 0, big: "9007199254740992", small: "18446744073709551615", ratio: 1, odd: 2, outside: 5 })),
+      one(
+        "Num",
+        num({
+          qty: 0,
+          big: "9007199254740992",
+          small: "18446744073709551615",
+          ratio: 1,
+          odd: 2,
+          outside: 5,
+        }),
+      ),
     ).toEqual([
       ["qty", "int32.gt_lte", "must be greater than 0 and less than or equal to 100"],
       ["big", "int64.gte", "must be greater than or equal to 9007199254740993"],
@@ -197,7 +216,12 @@ describe("numeric, bool and bytes rules", () => {
     ]);
   });
   it("checks finite, not_in, bool const and bytes length/prefix", () => {
-    expect(one("Num", num({ f: Number.POSITIVE_INFINITY, neg: "-1", yes: false, blob: new Uint8Array([2]) }))).toEqual([
+    expect(
+      one(
+        "Num",
+        num({ f: Number.POSITIVE_INFINITY, neg: "-1", yes: false, blob: new Uint8Array([2]) }),
+      ),
+    ).toEqual([
       ["f", "float.finite", "must be finite"],
       ["neg", "sint64.not_in", "must not be in list [-1]"],
       ["yes", "bool.const", "must equal true"],
@@ -225,7 +249,9 @@ describe("required, repeated, map, enum and oneof rules", () => {
     ]);
   });
   it("checks repeated min/max items, unique and item rules with the item's index", () => {
-    expect(one("Req", req({ tags: [] }))).toEqual([["tags", "repeated.min_items", "must contain at least 1 item(s)"]]);
+    expect(one("Req", req({ tags: [] }))).toEqual([
+      ["tags", "repeated.min_items", "must contain at least 1 item(s)"],
+    ]);
     expect(one("Req", req({ tags: ["aa", "aa", "b"] }))).toEqual([
       ["tags", "repeated.max_items", "must contain no more than 2 item(s)"],
       ["tags", "repeated.unique", "repeated value must contain unique items"],
@@ -233,7 +259,9 @@ describe("required, repeated, map, enum and oneof rules", () => {
     ]);
   });
   it("checks map pairs, keys and values", () => {
-    expect(one("Req", req({ counts: {} }))).toEqual([["counts", "map.min_pairs", "map must be at least 1 entries"]]);
+    expect(one("Req", req({ counts: {} }))).toEqual([
+      ["counts", "map.min_pairs", "map must be at least 1 entries"],
+    ]);
     expect(one("Req", req({ counts: { long: 0 } }))).toEqual([
       ["counts.long", "string.max_len", "must be at most 3 characters"],
       ["counts.long", "int32.gt", "must be greater than 0"],
@@ -247,18 +275,24 @@ describe("required, repeated, map, enum and oneof rules", () => {
     ]);
   });
   it("checks oneof member rules under the oneof's property, and nested messages", () => {
-    expect(one("Req", req({ contact: { $case: "mail", mail: "nope" }, items: [str({ name: "" })] }))).toEqual([
+    expect(
+      one("Req", req({ contact: { $case: "mail", mail: "nope" }, items: [str({ name: "" })] })),
+    ).toEqual([
       ["items[0].name", "string.min_len", "must be at least 2 characters"],
       ["contact.mail", "string.email", "must be a valid email address"],
     ]);
   });
   it("never emits rules for IGNORE_ALWAYS", () => {
-    expect(c.code("Req")).not.toContain("minLen\":50");
+    expect(c.code("Req")).not.toContain('minLen":50');
   });
   it("checks (buf.validate.message).oneof", () => {
     expect(one("Pick", { a: "x", b: undefined })).toEqual([]);
     expect(one("Pick", { a: "", b: 0 })).toEqual([]);
-    expect(one("Pick", { a: "x", b: 1 })).toEqual([["", "message.oneof", "only one of a, b can be set"]]);
-    expect(one("Pick", { a: "", b: undefined })).toEqual([["", "message.oneof", "one of a, b must be set"]]);
+    expect(one("Pick", { a: "x", b: 1 })).toEqual([
+      ["", "message.oneof", "only one of a, b can be set"],
+    ]);
+    expect(one("Pick", { a: "", b: undefined })).toEqual([
+      ["", "message.oneof", "one of a, b must be set"],
+    ]);
   });
 });

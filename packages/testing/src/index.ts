@@ -6,12 +6,10 @@ export {
 export {
   type NatsCluster,
   type NatsClusterOptions,
-  type NatsServer,
-  type NatsServerOptions,
   startNatsCluster,
-  startNatsServer,
   waitForMetaLeader,
-} from "./nats-server.js";
+} from "./nats-cluster.js";
+export { type NatsServer, type NatsServerOptions, startNatsServer } from "./nats-server.js";
 export {
   bufBinary,
   buildDescriptorSet,

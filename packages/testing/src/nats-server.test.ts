@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { startNatsCluster, startNatsServer, waitForMetaLeader } from "./nats-server.js";
+import { startNatsCluster, waitForMetaLeader } from "./nats-cluster.js";
+import { startNatsServer } from "./nats-server.js";
 
 const reachable = (port: number) =>
   new Promise<boolean>((resolve) => {

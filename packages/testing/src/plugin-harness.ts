@@ -13,6 +13,7 @@ import {
   type FileDescriptorSet,
   FileDescriptorSetSchema,
 } from "@bufbuild/protobuf/wkt";
+import { materializeValidateProto } from "@contractkit/compat/internal";
 
 /**
  * Test harness for protoc plugins: compiles inline proto text with the real `buf` into a
@@ -65,9 +66,11 @@ export async function buildDescriptorSet(sources: ProtoSources): Promise<FileDes
     await mkdir(protoDir, { recursive: true });
     // buf v2 module paths must lie inside the workspace: link the annotations in.
     await symlink(contractKitProtoDir(), join(dir, "contractkit-proto"), "dir");
+    // And protovalidate's rules, materialised from @bufbuild/protovalidate.
+    await symlink(materializeValidateProto(), join(dir, "validate-proto"), "dir");
     await writeFile(
       join(dir, "buf.yaml"),
-      "version: v2\nmodules:\n  - path: proto\n  - path: contractkit-proto\n",
+      "version: v2\nmodules:\n  - path: proto\n  - path: contractkit-proto\n  - path: validate-proto\n",
     );
     let image: Buffer;
     try {

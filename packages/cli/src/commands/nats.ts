@@ -89,14 +89,20 @@ export const command: Command = {
       );
     });
     try {
-      const jsm = await bus.manager().catch((err: unknown) => {
-        throw new CliError(
-          "CK_NATS_NO_JETSTREAM",
-          `JetStream is not available on ${String(servers)}: ${(err as Error).message}; enable it on the server (jetstream {} in its config)`,
-          2,
-          { cause: err },
-        );
-      });
+      const jsm = await bus
+        .manager()
+        .then(async (m) => {
+          await m.getAccountInfo();
+          return m;
+        })
+        .catch((err: unknown) => {
+          throw new CliError(
+            "CK_NATS_NO_JETSTREAM",
+            `JetStream is not available on ${String(servers)}: ${(err as Error).message}; enable it on the server (jetstream {} in its config)`,
+            2,
+            { cause: err },
+          );
+        });
       const plan = await planProvisioning(jsm, desired).catch((err: unknown) => {
         throw new CliError(
           "CK_NATS_PLAN_FAILED",

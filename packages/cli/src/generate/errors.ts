@@ -1,5 +1,5 @@
 import { isProtoInputError, type ProtoInput } from "@contractkit/compat/internal";
-import { isContractDefinitionError } from "@contractkit/protoc-gen";
+import { isContractDefinitionError, isPluginOptionsError } from "@contractkit/protoc-gen";
 import { CliError, isCliError } from "../cli-error.js";
 
 /**
@@ -15,5 +15,6 @@ export function toCliError(err: unknown, input?: Pick<ProtoInput, "userPathOf">)
     );
     return new CliError("CK_CONTRACT_INVALID", `${lines.length} contract problem(s):\n${lines.join("\n")}`, 2, { cause: err });
   }
+  if (isPluginOptionsError(err)) return new CliError("CK_PLUGIN_OPTION", err.message, 2, { cause: err });
   throw err;
 }

@@ -9,4 +9,9 @@ export {
 } from "./code-generator.js";
 export { isProtoInputError, type ProtoDiagnostic, ProtoInputError } from "./proto-error.js";
 export { openProtoInput, type ProtoInput, type ProtoInputOptions } from "./proto-input.js";
-export { defaultValidateProtoDir, materializeValidateProto, printProtoFile, printValidateProto } from "./validate-proto.js";
+export {
+  defaultValidateProtoDir,
+  materializeValidateProto,
+  printProtoFile,
+  printValidateProto,
+} from "./validate-proto.js";

@@ -10,6 +10,7 @@ import {
   predefined,
   StringRulesSchema,
 } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import type { FileDescriptorSet } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import { buildImage, runBuf } from "./build-image.js";
 import { openProtoInput } from "./proto-input.js";
@@ -34,7 +35,7 @@ function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-function registryOf(fds: Parameters<typeof createFileRegistry>[0]): FileRegistry {
+function registryOf(fds: FileDescriptorSet): FileRegistry {
   return createFileRegistry(fds);
 }
 

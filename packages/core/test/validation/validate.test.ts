@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { fieldRules, isIp, isUri, messageRules, validate, type Violation } from "../../src/index.js";
+import {
+  fieldRules,
+  isIp,
+  isUri,
+  messageRules,
+  type Violation,
+  validate,
+} from "../../src/index.js";
 
 describe("validate", () => {
   const schema = z
@@ -20,16 +27,25 @@ describe("validate", () => {
 
   it("runs extraRules when the value parsed or only rules failed, never on a malformed value", () => {
     expect(validate(withCel, { name: "ab", qty: 1 })).toEqual([extra]);
-    expect(validate(withCel, { name: "a", qty: 1 }).map((v) => v.rule)).toEqual(["string.min_len", "order.cel"]);
+    expect(validate(withCel, { name: "a", qty: 1 }).map((v) => v.rule)).toEqual([
+      "string.min_len",
+      "order.cel",
+    ]);
     expect(validate(withCel, { name: "ab", qty: "x" }).map((v) => v.rule)).toEqual(["type"]);
   });
 });
 
 describe("fieldRules on ts-proto map keys", () => {
   it("checks integer and bool keys as numbers and booleans (object keys are strings)", () => {
-    const ints = z.record(z.string(), z.string()).superRefine(fieldRules({ map: { keys: { type: "int32", gt: 0 } } }));
-    expect(validate(ints, { 1: "a", "-2": "b" })).toEqual([{ path: "-2", rule: "int32.gt", message: "must be greater than 0" }]);
-    const bools = z.record(z.string(), z.string()).superRefine(fieldRules({ map: { keys: { type: "bool", const: true } } }));
+    const ints = z
+      .record(z.string(), z.string())
+      .superRefine(fieldRules({ map: { keys: { type: "int32", gt: 0 } } }));
+    expect(validate(ints, { 1: "a", "-2": "b" })).toEqual([
+      { path: "-2", rule: "int32.gt", message: "must be greater than 0" },
+    ]);
+    const bools = z
+      .record(z.string(), z.string())
+      .superRefine(fieldRules({ map: { keys: { type: "bool", const: true } } }));
     expect(validate(bools, { true: "a", false: "b" }).map((v) => v.path)).toEqual(["false"]);
   });
 
@@ -37,7 +53,9 @@ describe("fieldRules on ts-proto map keys", () => {
     const list = z.array(z.string()).superRefine(fieldRules({ required: true, repeated: {} }));
     expect(validate(list, []).map((v) => v.rule)).toEqual(["required"]);
     expect(validate(list, ["x"])).toEqual([]);
-    const optional = z.string().superRefine(fieldRules({ ignoreZero: true, value: { type: "string", minLen: 3 } }));
+    const optional = z
+      .string()
+      .superRefine(fieldRules({ ignoreZero: true, value: { type: "string", minLen: 3 } }));
     expect(validate(optional, "")).toEqual([]);
     expect(validate(optional, "ab").map((v) => v.rule)).toEqual(["string.min_len"]);
   });

@@ -1,9 +1,9 @@
 import { type DescField, type DescMessage, getOption, isFieldSet } from "@bufbuild/protobuf";
 import { FeatureSet_FieldPresence } from "@bufbuild/protobuf/wkt";
 import {
-  field as fieldExt,
   type FieldRules,
   FieldRulesSchema,
+  field as fieldExt,
   Ignore,
   message as messageExt,
   oneof as oneofExt,
@@ -57,7 +57,8 @@ export function fieldRuleSpec(field: DescField): Record<string, unknown> | undef
   const where = `${field.parent.typeName}.${field.name}`;
   const spec: Record<string, unknown> = {};
   const ignoreUnset = !isFieldSet(rules, FieldRulesSchema.field.ignore);
-  if (rules.ignore === Ignore.IF_ZERO_VALUE || (field.oneof !== undefined && ignoreUnset)) spec.ignoreZero = true;
+  if (rules.ignore === Ignore.IF_ZERO_VALUE || (field.oneof !== undefined && ignoreUnset))
+    spec.ignoreZero = true;
   if (rules.required && !hasExplicitPresence(field)) spec.required = true;
   switch (field.fieldKind) {
     case "scalar":
@@ -79,7 +80,10 @@ export function fieldRuleSpec(field: DescField): Record<string, unknown> | undef
       if (r.minItems !== undefined && isSetNum(r.minItems)) rep.minItems = Number(r.minItems);
       if (r.maxItems !== undefined && r.maxItems > 0n) rep.maxItems = Number(r.maxItems);
       if (r.unique) rep.unique = true;
-      const items = r.items && r.items.ignore !== Ignore.ALWAYS ? valueSpec(r.items, `${where}[]`, field.enum) : undefined;
+      const items =
+        r.items && r.items.ignore !== Ignore.ALWAYS
+          ? valueSpec(r.items, `${where}[]`, field.enum)
+          : undefined;
       if (items?.spec && Object.keys(items.spec).length > 1) rep.items = items.spec;
       if (r.items?.ignore === Ignore.IF_ZERO_VALUE) rep.itemsIgnoreZero = true;
       if (Object.keys(rep).length > 0) spec.repeated = rep;
@@ -91,9 +95,13 @@ export function fieldRuleSpec(field: DescField): Record<string, unknown> | undef
       const map: Record<string, unknown> = {};
       if (isSetNum(r.minPairs)) map.minPairs = Number(r.minPairs);
       if (r.maxPairs !== undefined && r.maxPairs > 0n) map.maxPairs = Number(r.maxPairs);
-      const keys = r.keys && r.keys.ignore !== Ignore.ALWAYS ? valueSpec(r.keys, `${where}{key}`) : undefined;
+      const keys =
+        r.keys && r.keys.ignore !== Ignore.ALWAYS ? valueSpec(r.keys, `${where}{key}`) : undefined;
       if (keys?.spec && Object.keys(keys.spec).length > 1) map.keys = keys.spec;
-      const values = r.values && r.values.ignore !== Ignore.ALWAYS ? valueSpec(r.values, `${where}{}`, field.enum) : undefined;
+      const values =
+        r.values && r.values.ignore !== Ignore.ALWAYS
+          ? valueSpec(r.values, `${where}{}`, field.enum)
+          : undefined;
       if (values?.spec && Object.keys(values.spec).length > 1) map.values = values.spec;
       if (r.keys?.ignore === Ignore.IF_ZERO_VALUE) map.keysIgnoreZero = true;
       if (r.values?.ignore === Ignore.IF_ZERO_VALUE) map.valuesIgnoreZero = true;
@@ -129,12 +137,17 @@ export function messageRuleSpec(message: DescMessage): Record<string, unknown> |
     })
     .map((f) => tsProtoKey(f.name));
   if (required.length) spec.required = required;
-  const oneofs = message.oneofs.filter((o) => getOption(o, oneofExt).required).map((o) => tsProtoKey(o.name));
+  const oneofs = message.oneofs
+    .filter((o) => getOption(o, oneofExt).required)
+    .map((o) => tsProtoKey(o.name));
   if (oneofs.length) spec.oneofs = oneofs;
   const messageOneofs = getOption(message, messageExt).oneof.map((rule) => ({
     fields: rule.fields.map((name) => {
       const f = message.fields.find((x) => x.name === name);
-      if (!f) throw new Error(`${message.typeName}: (buf.validate.message).oneof names unknown field "${name}"`);
+      if (!f)
+        throw new Error(
+          `${message.typeName}: (buf.validate.message).oneof names unknown field "${name}"`,
+        );
       return { name, key: tsProtoKey(name), explicit: hasExplicitPresence(f) };
     }),
     required: rule.required,
@@ -170,7 +183,12 @@ export function runtimeRules(message: DescMessage): { needed: boolean; delegate:
     if (mr.cel.length > 0 || mr.celExpression.length > 0) cel = true;
     for (const f of m.fields) {
       visitRules(getOption(f, fieldExt), `${m.typeName}.${f.name}`);
-      const sub = f.fieldKind === "message" ? f.message : f.fieldKind === "list" || f.fieldKind === "map" ? f.message : undefined;
+      const sub =
+        f.fieldKind === "message"
+          ? f.message
+          : f.fieldKind === "list" || f.fieldKind === "map"
+            ? f.message
+            : undefined;
       if (sub) visit(sub);
     }
   };
@@ -190,7 +208,11 @@ export function compileExtraRules<P = string>(
   message: DescMessage,
   code: { descriptors: P; encode: P },
   ctx: RulesContext = {},
-): { suffix: string; parts: ReadonlyArray<string | RuleImport | P>; imports: readonly RuleImport[] } {
+): {
+  suffix: string;
+  parts: ReadonlyArray<string | RuleImport | P>;
+  imports: readonly RuleImport[];
+} {
   const { needed, delegate } = runtimeRules(message);
   if (!needed) return { suffix: "", parts: [], imports: [] };
   const imp: RuleImport = { name: "celRules", from: ctx.corePackage ?? "@contractkit/core" };
@@ -202,7 +224,9 @@ export function compileExtraRules<P = string>(
     code.encode,
     `${delegate.length ? `, delegate: ${JSON.stringify(delegate)}` : ""} })`,
   ];
-  const suffix = parts.map((p) => (typeof p === "string" ? p : p === imp ? imp.name : String(p))).join("");
+  const suffix = parts
+    .map((p) => (typeof p === "string" ? p : p === imp ? imp.name : String(p)))
+    .join("");
   return { suffix, parts, imports: [imp] };
 }
 
@@ -220,7 +244,10 @@ function refine(helper: string, spec: Record<string, unknown>, ctx: RulesContext
 function hasExplicitPresence(f: DescField): boolean {
   if (f.fieldKind === "message") return true;
   if (f.fieldKind === "list" || f.fieldKind === "map") return false;
-  return f.presence === FeatureSet_FieldPresence.EXPLICIT || f.presence === FeatureSet_FieldPresence.LEGACY_REQUIRED;
+  return (
+    f.presence === FeatureSet_FieldPresence.EXPLICIT ||
+    f.presence === FeatureSet_FieldPresence.LEGACY_REQUIRED
+  );
 }
 
 function isSetNum(v: bigint | undefined): boolean {

@@ -1,6 +1,6 @@
 import { type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf";
-import { isOptionalProperty } from "../value-schemas.js";
 import { isToolingFile, tsOneofName, tsPropertyName } from "../ts-proto-names.js";
+import { isOptionalProperty } from "../value-schemas.js";
 import { fieldRuleSpec, messageRuleSpec } from "./compile-rules.js";
 
 /**
@@ -10,11 +10,18 @@ import { fieldRuleSpec, messageRuleSpec } from "./compile-rules.js";
  * well-known types, option-file messages): such messages always go through zod.
  * Nested messages are `{ msg: () => FooSchema }`, given as the caller's printable.
  */
-export function compileFastSpec<P>(message: DescMessage, schemaRef: (desc: DescMessage) => P): Array<string | P> | undefined {
+export function compileFastSpec<P>(
+  message: DescMessage,
+  schemaRef: (desc: DescMessage) => P,
+): Array<string | P> | undefined {
   const refs: P[] = [];
   const kindOf = (field: DescField): unknown => {
     const element =
-      field.fieldKind === "list" ? field.listKind : field.fieldKind === "map" ? field.mapKind : field.fieldKind;
+      field.fieldKind === "list"
+        ? field.listKind
+        : field.fieldKind === "map"
+          ? field.mapKind
+          : field.fieldKind;
     if (element === "enum") return "enum";
     // ts-proto ignores `jstype` (no useJsTypeOverride): 64-bit integers are always strings.
     if (element === "scalar" && field.scalar !== undefined) return scalarKind(field.scalar);
@@ -35,13 +42,20 @@ export function compileFastSpec<P>(message: DescMessage, schemaRef: (desc: DescM
       kind = item === undefined ? undefined : { list: item };
     } else if (field.fieldKind === "map") {
       const value = kindOf(field);
-      const key = field.mapKey === ScalarType.BOOL ? "bool" : field.mapKey === ScalarType.STRING ? "string" : "int";
+      const key =
+        field.mapKey === ScalarType.BOOL
+          ? "bool"
+          : field.mapKey === ScalarType.STRING
+            ? "string"
+            : "int";
       kind = value === undefined ? undefined : { map: value, key };
       // ts-proto types wrapper map values `T | undefined`: not modelled.
-      if (field.mapKind === "message" && WRAPPERS[field.message.typeName] !== undefined) kind = undefined;
+      if (field.mapKind === "message" && WRAPPERS[field.message.typeName] !== undefined)
+        kind = undefined;
     } else {
       kind = kindOf(field);
-      const wrapperLike = field.fieldKind === "message" && WRAPPERS[field.message.typeName] !== undefined;
+      const wrapperLike =
+        field.fieldKind === "message" && WRAPPERS[field.message.typeName] !== undefined;
       if (isOptionalProperty(field)) presence = "optional";
       else if (field.fieldKind === "message" && (!inOneof || wrapperLike)) presence = "undefined";
     }

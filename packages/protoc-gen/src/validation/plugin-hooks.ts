@@ -3,7 +3,13 @@ import type { MessageTypeExtras } from "../message-type-emitter.js";
 import type { ContractKitPluginInit } from "../plugin.js";
 import type { EmitContext, WrapField, WrapMessage } from "../schema-emitter.js";
 import { schemaSymbol } from "../value-schemas.js";
-import { compileExtraRules, compileFieldRules, compileMessageRules, type RuleImport } from "./compile-rules.js";
+import {
+  compileExtraRules,
+  runtimeRules,
+  compileFieldRules,
+  compileMessageRules,
+  type RuleImport,
+} from "./compile-rules.js";
 import { compileFastSpec } from "./fast-spec.js";
 
 /**
@@ -17,21 +23,38 @@ import { compileFastSpec } from "./fast-spec.js";
  *   `extraRules: celRules({ typeName, descriptors: fileDescriptorSet, encode })`.
  */
 export const validationHooks: ContractKitPluginInit = {
-  wrapField: ((ctx, field, schema) => append(ctx, schema, compileFieldRules(field).parts)) satisfies WrapField,
+  wrapField: ((ctx, field, schema) =>
+    append(ctx, schema, compileFieldRules(field).parts)) satisfies WrapField,
   wrapMessage: ((ctx, message, schema) => {
     const withRules = append(ctx, schema, compileMessageRules(message).parts);
     const fast = compileFastSpec(message, (desc) => schemaSymbol(ctx, desc));
     if (!fast) return withRules;
-    return [ctx.f.import("withFastCheck", "@contractkit/core"), "(", withRules, ", ", printable(ctx, fast), ")"];
+    return [
+      ctx.f.import("withFastCheck", "@contractkit/core"),
+      "(",
+      withRules,
+      ", ",
+      printable(ctx, fast),
+      ")",
+    ];
   }) satisfies WrapMessage,
   messageTypeExtras: ((ctx, message, code) => {
-    const rules = compileExtraRules(message, { descriptors: ctx.descriptorSet(), encode: code.encode });
+    // Only messages with CEL rules pay for the embedded descriptor set.
+    if (!runtimeRules(message).needed) return undefined;
+    const rules = compileExtraRules(message, {
+      descriptors: ctx.descriptorSet(),
+      encode: code.encode,
+    });
     if (rules.parts.length === 0) return undefined;
     return ["  extraRules: ", printable(ctx, rules.parts), ","];
   }) satisfies MessageTypeExtras,
 };
 
-function append(ctx: EmitContext, schema: Printable, parts: ReadonlyArray<string | RuleImport>): Printable {
+function append(
+  ctx: EmitContext,
+  schema: Printable,
+  parts: ReadonlyArray<string | RuleImport>,
+): Printable {
   return parts.length === 0 ? schema : [schema, printable(ctx, parts)];
 }
 

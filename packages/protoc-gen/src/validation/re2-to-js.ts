@@ -12,7 +12,9 @@
  * caller then leaves that rule to protovalidate's RE2 engine at run time.
  * Patterns that are not valid RE2 at all (lookaround, backreferences) are rejected.
  */
-export type Re2Translation = { ok: true; source: string; flags: string } | { ok: false; reason: string };
+export type Re2Translation =
+  | { ok: true; source: string; flags: string }
+  | { ok: false; reason: string };
 
 const POSIX: Record<string, string> = {
   alnum: "0-9A-Za-z",
@@ -31,7 +33,9 @@ const POSIX: Record<string, string> = {
   xdigit: "0-9A-Fa-f",
 };
 const CATEGORIES = new Set(
-  "L Lu Ll Lt Lm Lo M Mn Mc Me N Nd Nl No P Pc Pd Ps Pe Pi Pf Po S Sm Sc Sk So Z Zs Zl Zp C Cc Cf Cs Co".split(" "),
+  "L Lu Ll Lt Lm Lo M Mn Mc Me N Nd Nl No P Pc Pd Ps Pe Pi Pf Po S Sm Sc Sk So Z Zs Zl Zp C Cc Cf Cs Co".split(
+    " ",
+  ),
 );
 const LEADING = /^(?:\^|\(\?([imsU]+)\))/;
 const JS_SYNTAX = new Set("^$\\.*+?()[]{}|/".split(""));
@@ -71,7 +75,7 @@ function translate(pattern: string): { source: string; flags: string } {
   while (i < pattern.length) {
     const c = pattern[i] as string;
     if (c === "\\") {
-      const [text, used] = escape(pattern, i, inClass);
+      const [text, used] = translateEscape(pattern, i, inClass);
       out += text;
       i += used;
       continue;
@@ -80,7 +84,8 @@ function translate(pattern: string): { source: string; flags: string } {
       if (c === "[" && pattern[i + 1] === ":") {
         const end = pattern.indexOf(":]", i + 2);
         const name = end > 0 ? pattern.slice(i + 2, end) : "";
-        if (name.startsWith("^")) throw new Untranslatable("negated POSIX classes are not translated");
+        if (name.startsWith("^"))
+          throw new Untranslatable("negated POSIX classes are not translated");
         const cls = POSIX[name];
         if (!cls) throw new InvalidRe2Pattern(`invalid character class range: [:${name}:]`);
         out += cls;
@@ -108,7 +113,8 @@ function translate(pattern: string): { source: string; flags: string } {
     }
     if (c === "(" && pattern[i + 1] === "?") {
       const rest = pattern.slice(i);
-      if (/^\(\?[=!]|^\(\?<[=!]/.test(rest)) throw new InvalidRe2Pattern("lookaround is not supported by RE2");
+      if (/^\(\?[=!]|^\(\?<[=!]/.test(rest))
+        throw new InvalidRe2Pattern("lookaround is not supported by RE2");
       const named = /^\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(rest);
       if (named) {
         out += `(?<${named[1]}>`;
@@ -140,7 +146,7 @@ function translate(pattern: string): { source: string; flags: string } {
 }
 
 /** One escape sequence at `i`: its JS text and how many pattern characters it used. */
-function escape(p: string, i: number, inClass: boolean): [string, number] {
+function translateEscape(p: string, i: number, inClass: boolean): [string, number] {
   const n = p[i + 1];
   if (n === undefined) throw new InvalidRe2Pattern("trailing backslash at end of expression");
   switch (n) {
@@ -160,7 +166,9 @@ function escape(p: string, i: number, inClass: boolean): [string, number] {
     case "Q": {
       const end = p.indexOf("\\E", i + 2);
       const lit = p.slice(i + 2, end < 0 ? undefined : end);
-      const text = [...lit].map((ch) => (/[A-Za-z0-9_ ]/.test(ch) || ch.charCodeAt(0) > 0x7f ? ch : hexEscape(ch))).join("");
+      const text = [...lit]
+        .map((ch) => (/[A-Za-z0-9_ ]/.test(ch) || ch.charCodeAt(0) > 0x7f ? ch : hexEscape(ch)))
+        .join("");
       return [text, end < 0 ? p.length - i : end + 2 - i];
     }
     case "p":

@@ -52,7 +52,8 @@ export function valueSpec(rules: FieldRules, where: string, enumDesc?: DescEnum)
   if (t.case === "bytes") return { spec: bytesSpec(t.value, delegated), delegated };
   if (t.case === "bool") return { spec: boolSpec(t.value), delegated };
   if (t.case === "enum") return { spec: enumSpec(t.value, enumDesc), delegated };
-  if (NUMERIC.has(t.case)) return { spec: numberSpec(t.case, t.value as unknown as NumRules), delegated };
+  if (NUMERIC.has(t.case))
+    return { spec: numberSpec(t.case, t.value as unknown as NumRules), delegated };
   if (t.case === "repeated" || t.case === "map") return { spec: undefined, delegated };
   // duration, timestamp, any, field_mask: evaluated by protovalidate.
   delegated.push(`${t.case}.`);
@@ -79,7 +80,8 @@ function stringSpec(r: StringRules, where: string, delegated: string[]): Record<
     try {
       t = translateRe2(r.pattern);
     } catch (e) {
-      if (e instanceof InvalidRe2Pattern) throw new RuleCompileError(`${where}: string.pattern is not valid RE2: ${e.message}`);
+      if (e instanceof InvalidRe2Pattern)
+        throw new RuleCompileError(`${where}: string.pattern is not valid RE2: ${e.message}`);
       throw e;
     }
     if (t.ok) s.pattern = { source: t.source, flags: t.flags, text: r.pattern };
@@ -107,7 +109,8 @@ function stringSpec(r: StringRules, where: string, delegated: string[]): Record<
       ulid: "ulid",
     }[wk.case as string];
     if (format) s.format = format;
-    else delegated.push(`string.${snake(wk.case)}`);
+    else if (wk.case === "wellKnownRegex") delegated.push("string.well_known_regex.");
+    else delegated.push(`string.${snake(wk.case)}`, `string.${snake(wk.case)}_empty`);
   }
   return s;
 }
@@ -125,12 +128,16 @@ function bytesSpec(r: BytesRules, delegated: string[]): Record<string, unknown> 
   if (r.in.length) s.in = r.in.map(hex);
   if (r.notIn.length) s.notIn = r.notIn.map(hex);
   if (isFieldSet(r, F.pattern)) delegated.push("bytes.pattern");
-  if (r.wellKnown.case !== undefined && r.wellKnown.value) delegated.push(`bytes.${r.wellKnown.case}`);
+  if (r.wellKnown.case !== undefined && r.wellKnown.value) {
+    delegated.push(`bytes.${r.wellKnown.case}`, `bytes.${r.wellKnown.case}_empty`);
+  }
   return s;
 }
 
 function boolSpec(r: BoolRules): Record<string, unknown> {
-  return isFieldSet(r, BoolRulesSchema.field.const) ? { type: "bool", const: r.const } : { type: "bool" };
+  return isFieldSet(r, BoolRulesSchema.field.const)
+    ? { type: "bool", const: r.const }
+    : { type: "bool" };
 }
 
 function enumSpec(r: EnumRules, desc: DescEnum | undefined): Record<string, unknown> {
@@ -158,7 +165,8 @@ function numberSpec(type: string, r: NumRules): Record<string, unknown> {
   const s: Record<string, unknown> = { type };
   const desc = r.$typeName;
   if (r.const !== undefined && isConstSet(r, desc)) s.const = v(r.const);
-  if (r.greaterThan.case && r.greaterThan.value !== undefined) s[r.greaterThan.case] = v(r.greaterThan.value);
+  if (r.greaterThan.case && r.greaterThan.value !== undefined)
+    s[r.greaterThan.case] = v(r.greaterThan.value);
   if (r.lessThan.case && r.lessThan.value !== undefined) s[r.lessThan.case] = v(r.lessThan.value);
   if (r.in.length) s.in = r.in.map(v);
   if (r.notIn.length) s.notIn = r.notIn.map(v);

@@ -5,14 +5,14 @@
 import { z } from "zod";
 import { Heartbeat, OrderPlaced, ShardMoved } from "./events.js";
 import type { MessageType } from "@contractkit/core";
-import { defineEvent } from "@contractkit/core";
+import { defineEvent, withFastCheck } from "@contractkit/core";
 
-export const OrderPlacedSchema: z.ZodType<OrderPlaced> = z.object({
+export const OrderPlacedSchema: z.ZodType<OrderPlaced> = withFastCheck(z.object({
   orderId: z.string(),
   customerId: z.string(),
   region: z.int32(),
   email: z.string(),
-});
+}), {"fields":[{"key":"orderId","kind":"string"},{"key":"customerId","kind":"string"},{"key":"region","kind":"enum"},{"key":"email","kind":"string"}]});
 
 export const OrderPlacedType: MessageType<OrderPlaced> = {
   typeName: "acme.events.v1.OrderPlaced",
@@ -21,11 +21,11 @@ export const OrderPlacedType: MessageType<OrderPlaced> = {
   sensitiveFields: ["email"],
 };
 
-export const ShardMovedSchema: z.ZodType<ShardMoved> = z.object({
+export const ShardMovedSchema: z.ZodType<ShardMoved> = withFastCheck(z.object({
   shard: z.uint32(),
   epoch: z.string().regex(/^-?\d+$/, "expected an int64 as a decimal string"),
   state: z.int32(),
-});
+}), {"fields":[{"key":"shard","kind":"uint32"},{"key":"epoch","kind":"int64"},{"key":"state","kind":"enum"}]});
 
 export const ShardMovedType: MessageType<ShardMoved> = {
   typeName: "acme.events.v1.ShardMoved",
@@ -34,7 +34,7 @@ export const ShardMovedType: MessageType<ShardMoved> = {
   sensitiveFields: [],
 };
 
-export const HeartbeatSchema: z.ZodType<Heartbeat> = z.object({});
+export const HeartbeatSchema: z.ZodType<Heartbeat> = withFastCheck(z.object({}), {"fields":[]});
 
 export const HeartbeatType: MessageType<Heartbeat> = {
   typeName: "acme.events.v1.Heartbeat",

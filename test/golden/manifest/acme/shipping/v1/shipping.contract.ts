@@ -5,12 +5,12 @@
 import { z } from "zod";
 import { Delayed, Shipped } from "./shipping.js";
 import type { MessageType, NatsServiceDefinition } from "@contractkit/core";
-import { defineEvent } from "@contractkit/core";
+import { defineEvent, withFastCheck } from "@contractkit/core";
 import type { NatsRpcTransport, RpcCallOptions, RpcHandlerContext, RpcRegistration } from "@contractkit/nats";
 
-export const ShippedSchema: z.ZodType<Shipped> = z.object({
+export const ShippedSchema: z.ZodType<Shipped> = withFastCheck(z.object({
   orderId: z.string(),
-});
+}), {"fields":[{"key":"orderId","kind":"string"}]});
 
 export const ShippedType: MessageType<Shipped> = {
   typeName: "acme.shipping.v1.Shipped",
@@ -19,9 +19,9 @@ export const ShippedType: MessageType<Shipped> = {
   sensitiveFields: [],
 };
 
-export const DelayedSchema: z.ZodType<Delayed> = z.object({
+export const DelayedSchema: z.ZodType<Delayed> = withFastCheck(z.object({
   orderId: z.string(),
-});
+}), {"fields":[{"key":"orderId","kind":"string"}]});
 
 export const DelayedType: MessageType<Delayed> = {
   typeName: "acme.shipping.v1.Delayed",

@@ -5,13 +5,13 @@
 import { z } from "zod";
 import { ReserveRequest, ReserveRequest_Line, ReserveResponse } from "./stock.js";
 import type { MessageType, NatsServiceDefinition } from "@contractkit/core";
-import { orUndefined } from "@contractkit/core";
+import { orUndefined, withFastCheck } from "@contractkit/core";
 import type { NatsRpcTransport, RpcCallOptions, RpcHandlerContext, RpcRegistration } from "@contractkit/nats";
 
-export const ReserveRequestSchema: z.ZodType<ReserveRequest> = z.object({
+export const ReserveRequestSchema: z.ZodType<ReserveRequest> = withFastCheck(z.object({
   orderId: z.string(),
   lines: z.array(z.lazy(() => ReserveRequest_LineSchema)),
-});
+}), {"fields":[{"key":"orderId","kind":"string"},{"key":"lines","kind":{"list":{"msg":() => ReserveRequest_LineSchema}}}]});
 
 export const ReserveRequestType: MessageType<ReserveRequest> = {
   typeName: "acme.stock.v1.ReserveRequest",
@@ -20,10 +20,10 @@ export const ReserveRequestType: MessageType<ReserveRequest> = {
   sensitiveFields: [],
 };
 
-export const ReserveRequest_LineSchema: z.ZodType<ReserveRequest_Line> = z.object({
+export const ReserveRequest_LineSchema: z.ZodType<ReserveRequest_Line> = withFastCheck(z.object({
   sku: z.string(),
   quantity: z.int32(),
-});
+}), {"fields":[{"key":"sku","kind":"string"},{"key":"quantity","kind":"int32"}]});
 
 export const ReserveRequest_LineType: MessageType<ReserveRequest_Line> = {
   typeName: "acme.stock.v1.ReserveRequest.Line",
@@ -32,12 +32,12 @@ export const ReserveRequest_LineType: MessageType<ReserveRequest_Line> = {
   sensitiveFields: [],
 };
 
-export const ReserveResponseSchema: z.ZodType<ReserveResponse> = z.object({
+export const ReserveResponseSchema: z.ZodType<ReserveResponse> = withFastCheck(z.object({
   result: orUndefined(z.discriminatedUnion("$case", [
     z.object({ $case: z.literal("reservationId"), reservationId: z.string() }),
     z.object({ $case: z.literal("shortageSku"), shortageSku: z.string() }),
   ])),
-});
+}), {"fields":[],"oneofs":[{"key":"result","members":[{"key":"reservationId","kind":"string"},{"key":"shortageSku","kind":"string"}]}]});
 
 export const ReserveResponseType: MessageType<ReserveResponse> = {
   typeName: "acme.stock.v1.ReserveResponse",
