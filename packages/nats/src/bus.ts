@@ -6,6 +6,11 @@ import type { BusRuntime } from "./bus-runtime.js";
 import { type NatsConfigInput, parseNatsConfig } from "./config.js";
 import { type ConnectionSettings, toConnectionOptions } from "./connection-options.js";
 import { type BusCounters, emptyCounters } from "./counters.js";
+import {
+  type DeadLetterSettingsInput,
+  resolveDeadLetterSettings,
+} from "./dead-letter/dead-letter-settings.js";
+import { subscribeWithDeadLetters } from "./dead-letter/replay-subscriber.js";
 import type { EventHandler } from "./delivery.js";
 import { desiredFromEvents, desiredFromManifest } from "./desired-state.js";
 import { messageOf } from "./nats-errors.js";
@@ -30,6 +35,12 @@ export interface BusOptions extends ConnectionSettings {
   publishAttemptTimeoutMs?: number;
   /** Create OpenTelemetry spans and counters when `@opentelemetry/api` is installed (default true). */
   telemetry?: boolean;
+  /**
+   * The message hospital (default off): stream subscriptions move messages that can
+   * never succeed to the dead-letter stream and take replays addressed to them. `true`
+   * uses the default stream names; the streams must exist (`contractkit hospital init`).
+   */
+  deadLetters?: boolean | DeadLetterSettingsInput;
 }
 
 /** A connection to NATS that publishes and consumes contract events. */
@@ -74,6 +85,9 @@ export interface Bus extends AsyncDisposable {
 
 /** Connects to NATS. Reconnects without limit by default. */
 export async function connectBus(options: BusOptions): Promise<Bus> {
+  const deadLetters = options.deadLetters
+    ? resolveDeadLetterSettings(options.deadLetters === true ? {} : options.deadLetters)
+    : undefined;
   let nc: NatsConnection;
   try {
     nc = await connect(toConnectionOptions(options));
@@ -110,9 +124,11 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     connection: nc,
     publish: (event, message, opts) => publishEvent(rt, limits, event, message, opts),
     async subscribe(event, handler, opts = {}) {
-      const sub = event.stream
-        ? await subscribeStream(rt, event, handler, opts)
-        : subscribeCore(rt, event, handler, opts);
+      const sub = !event.stream
+        ? subscribeCore(rt, event, handler, opts)
+        : deadLetters
+          ? await subscribeWithDeadLetters(rt, deadLetters, event, handler, opts)
+          : await subscribeStream(rt, event, handler, opts);
       subscriptions.add(sub);
       void sub.closed.finally(() => subscriptions.delete(sub)).catch(() => undefined);
       return sub;

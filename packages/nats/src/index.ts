@@ -15,6 +15,33 @@ export {
 } from "./config.js";
 export type { BusAuth, BusTls, ConnectionSettings } from "./connection-options.js";
 export type { BusCounters } from "./counters.js";
+export {
+  createDeadLetterSink,
+  failureToDeadLetter,
+  type MoveResult,
+  moveToDeadLetters,
+} from "./dead-letter/dead-letter-mover.js";
+export {
+  type DeadLetter,
+  DeadLetterHeader,
+  type DeadLetterInput,
+  type DeadLetterKind,
+  deadLetterMsgId,
+} from "./dead-letter/dead-letter-record.js";
+export {
+  assertNoSubjectOverlap,
+  type DeadLetterSettings,
+  type DeadLetterSettingsInput,
+  deadLetterSubject,
+  replaySubject,
+  resolveDeadLetterSettings,
+} from "./dead-letter/dead-letter-settings.js";
+export { ensureDeadLetterStreams, hospitalStreamConfigs } from "./dead-letter/dead-letter-streams.js";
+export {
+  type DeadLetterSweeper,
+  type SweeperOptions,
+  startDeadLetterSweeper,
+} from "./dead-letter/max-deliveries-sweeper.js";
 export type {
   DeadLetterSink,
   DeliveryFailure,
@@ -30,11 +57,51 @@ export {
   desiredFromManifest,
 } from "./desired-state.js";
 export { formatDuration, parseDuration } from "./duration.js";
+export type { AuditRecord } from "./hospital/audit-log.js";
+export {
+  createHospital,
+  type DeadLetterFilter,
+  type Hospital,
+  type HospitalActionOptions,
+  type HospitalOptions,
+  type ShownDeadLetter,
+} from "./hospital/hospital.js";
+export {
+  type DecodedMessage,
+  decoderFromTypes,
+  type MessageDecoder,
+  REDACTED,
+  redact,
+  toJsonSafe,
+} from "./hospital/message-decoder.js";
 export {
   createIdempotentConsumer,
   type IdempotencyOptions,
   type IdempotentConsumer,
 } from "./idempotent-consumer.js";
+export {
+  createLongRunningCaller,
+  type LongRunningCaller,
+  type LongRunningCallerOptions,
+  type LongRunningListener,
+  type LongRunningOutcome,
+  type OutcomeHandler,
+  type SendOptions,
+  type SentRequest,
+} from "./long-running/long-running-caller.js";
+export {
+  type LongRunningRegistration,
+  type LongRunningServerOptions,
+  serveLongRunning,
+} from "./long-running/long-running-server.js";
+export {
+  LongRunningHeader,
+  type LongRunningSettings,
+  type LongRunningSettingsInput,
+  resolveLongRunningSettings,
+} from "./long-running/long-running-settings.js";
+export { ensureLongRunningStream, longRunningStreamConfig } from "./long-running/long-running-streams.js";
+export type { PendingRequest } from "./long-running/pending-store.js";
 export { durableName } from "./naming.js";
 export {
   applyPlan,

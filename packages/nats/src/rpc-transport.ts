@@ -5,7 +5,7 @@ import type { CallContext, NatsServiceDefinition } from "@contractkit/core";
  * NATS RPC runtime (`createRpc`, on @nats-io/services) implements it.
  */
 export interface RpcCallOptions {
-  /** Overrides the method's `timeout_ms`; never exceeds what remains of the caller's deadline. */
+  /** Shortens the method's `timeout_ms` (never lengthens it); never exceeds what remains of the caller's deadline. */
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Lets a non-idempotent call be retried; the handler can de-duplicate by it. */

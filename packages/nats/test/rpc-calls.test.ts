@@ -9,14 +9,13 @@ import {
   type ErrorDetail,
   errorInfo,
   Header,
-  isContractError,
   parseTraceparent,
   retryInfo,
   withContext,
 } from "@contractkit/core";
 import { type NatsServer, startNatsServer } from "@contractkit/testing";
 import { type NatsConnection, headers as natsHeaders } from "@nats-io/nats-core";
-import { ServiceErrorCodeHeader, ServiceErrorHeader, Svcm } from "@nats-io/services";
+import { ServiceErrorCodeHeader, ServiceErrorHeader } from "@nats-io/services";
 import { connect } from "@nats-io/transport-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {

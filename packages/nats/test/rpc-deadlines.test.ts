@@ -1,11 +1,4 @@
-import {
-  Code,
-  type ContractError,
-  Header,
-  isContractError,
-  remainingMs,
-  withContext,
-} from "@contractkit/core";
+import { Code, type ContractError, Header, remainingMs, withContext } from "@contractkit/core";
 import { type NatsServer, startNatsServer } from "@contractkit/testing";
 import { type NatsConnection, headers as natsHeaders } from "@nats-io/nats-core";
 import { ServiceErrorCodeHeader } from "@nats-io/services";

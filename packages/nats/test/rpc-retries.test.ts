@@ -1,4 +1,4 @@
-import { Code, ContractError, isContractError, retryInfo } from "@contractkit/core";
+import { Code, ContractError, retryInfo, withContext } from "@contractkit/core";
 import { type NatsServer, startNatsServer } from "@contractkit/testing";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
@@ -104,13 +104,31 @@ describe("NATS RPC retries", () => {
   });
 
   it("never retries a method that is not idempotent when the call has no key", async () => {
-    const { state, handler } = flaky(1);
+    const { state, handler } = flaky(2);
+    const keys: Array<string | undefined> = [];
     registrations.push(
-      await registerWidgetService(serving, widgetHandlers({ createWidget: handler })),
+      await registerWidgetService(
+        serving,
+        widgetHandlers({
+          createWidget: (req, ctx) => {
+            keys.push(ctx.idempotencyKey);
+            return handler(req);
+          },
+        }),
+      ),
     );
-    const err = await failure(createWidgetServiceClient(client).createWidget(widget()));
+    const widgets = createWidgetServiceClient(client);
+    const err = await failure(widgets.createWidget(widget()));
     expect(err.code).toBe(Code.UNAVAILABLE);
     expect(state.attempts).toBe(1);
+    // A key inherited from the handler's context is passed on, but is not the caller's
+    // own promise that a repeat is safe: still one attempt.
+    const inherited = await failure(
+      withContext({ idempotencyKey: "parent-key" }, () => widgets.createWidget(widget())),
+    );
+    expect(inherited.code).toBe(Code.UNAVAILABLE);
+    expect(state.attempts).toBe(2);
+    expect(keys).toEqual([undefined, "parent-key"]);
   });
 
   it("does not retry other codes, nor RESOURCE_EXHAUSTED without a RetryInfo", async () => {

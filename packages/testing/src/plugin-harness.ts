@@ -107,10 +107,20 @@ export async function compileToRequest(
       throw new Error(`compileToRequest: "${name}" is not among the compiled files`);
     }
   }
+  // Like protoc: the files to generate and what they import, imports first (buf's image
+  // also holds every other file of its modules, e.g. an unused validate.proto).
+  const byName = new Map(set.file.map((f) => [f.name, f]));
+  const needed = new Set<string>();
+  const visit = (name: string) => {
+    if (needed.has(name)) return;
+    needed.add(name);
+    for (const dep of byName.get(name)?.dependency ?? []) visit(dep);
+  };
+  for (const name of fileToGenerate) visit(name);
   return create(CodeGeneratorRequestSchema, {
     fileToGenerate,
     parameter: options.parameter ?? "",
-    protoFile: set.file,
+    protoFile: set.file.filter((f) => needed.has(f.name)),
   });
 }
 

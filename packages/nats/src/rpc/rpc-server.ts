@@ -61,7 +61,8 @@ export async function serveService(
           if (err) return;
           const run = handle(msg, service, method, handler, options, controllers);
           inFlight.add(run);
-          void run.finally(() => inFlight.delete(run));
+          // A reply that cannot be sent (connection closed) has nobody left to tell.
+          void run.catch(() => undefined).finally(() => inFlight.delete(run));
         },
       });
     }

@@ -1,0 +1,80 @@
+import {
+  DiscardPolicy,
+  type JetStreamManager,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+} from "@nats-io/jetstream";
+import { msToNanos } from "../duration.js";
+import { isNotFound, messageOf } from "../nats-errors.js";
+import {
+  type DeadLetterSettings,
+  MAX_DELIVERIES_ADVISORY,
+} from "./dead-letter-settings.js";
+
+/**
+ * The streams of the message hospital: the dead letters (their own limits), the replay
+ * stream, the captured max-deliveries advisories (the sweeper's input) and the audit log.
+ */
+export function hospitalStreamConfigs(s: DeadLetterSettings): Array<Partial<StreamConfig> & { name: string }> {
+  const common = {
+    retention: RetentionPolicy.Limits,
+    storage: s.storage === "memory" ? StorageType.Memory : StorageType.File,
+    num_replicas: s.replicas,
+  };
+  return [
+    {
+      ...common,
+      name: s.stream,
+      subjects: [`${s.subjectPrefix}.>`],
+      max_age: msToNanos(s.maxAgeMs),
+      max_bytes: s.maxBytes,
+      max_msgs: s.maxMsgs,
+      discard: s.discard === "new" ? DiscardPolicy.New : DiscardPolicy.Old,
+      duplicate_window: msToNanos(s.duplicateWindowMs),
+    },
+    {
+      ...common,
+      name: s.replayStream,
+      subjects: [`${s.replaySubjectPrefix}.>`],
+      max_age: msToNanos(s.replayMaxAgeMs),
+      duplicate_window: msToNanos(s.duplicateWindowMs),
+    },
+    {
+      ...common,
+      name: s.advisoryStream,
+      subjects: [`${MAX_DELIVERIES_ADVISORY}.>`],
+      max_age: msToNanos(s.advisoryMaxAgeMs),
+    },
+    {
+      ...common,
+      name: s.auditStream,
+      subjects: [`${s.auditSubjectPrefix}.>`],
+      max_age: msToNanos(s.auditMaxAgeMs),
+    },
+  ];
+}
+
+/**
+ * Creates the hospital's streams, or updates their limits. For `contractkit hospital`
+ * and development; in production an operator runs it once (it needs admin rights).
+ */
+export async function ensureDeadLetterStreams(
+  jsm: JetStreamManager,
+  settings: DeadLetterSettings,
+): Promise<void> {
+  for (const cfg of hospitalStreamConfigs(settings)) {
+    try {
+      const info = await jsm.streams.info(cfg.name).catch((err: unknown) => {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      });
+      if (!info) await jsm.streams.add(cfg);
+      else await jsm.streams.update(cfg.name, { ...info.config, ...cfg });
+    } catch (err) {
+      throw new Error(`dead letters: cannot provision stream ${cfg.name}: ${messageOf(err)}`, {
+        cause: err,
+      });
+    }
+  }
+}
