@@ -11,7 +11,9 @@ function onPath(bin) {
 if (!onPath("nats-server")) {
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   if (isRoot && onPath("apt-get")) {
-    console.log("nats-server not found on PATH: installing it with apt-get (Debian package nats-server)");
+    console.log(
+      "nats-server not found on PATH: installing it with apt-get (Debian package nats-server)",
+    );
     execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
     execFileSync("apt-get", ["install", "-y", "-qq", "nats-server"], {
       stdio: "inherit",

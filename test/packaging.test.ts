@@ -9,10 +9,17 @@ const PUBLISHED = ["core", "protoc-gen", "nats", "grpc", "compat", "cli"];
 
 function sh(cmd: string, args: string[], cwd: string): string {
   try {
-    return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_loglevel: "error" } });
+    return execFileSync(cmd, args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, npm_config_loglevel: "error" },
+    });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; status?: number };
-    throw new Error(`${cmd} ${args.join(" ")} exited ${e.status}:\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
+    throw new Error(
+      `${cmd} ${args.join(" ")} exited ${e.status}:\n${e.stdout ?? ""}\n${e.stderr ?? ""}`,
+    );
   }
 }
 
@@ -20,11 +27,17 @@ function sh(cmd: string, args: string[], cwd: string): string {
 // published package, install them into a project outside the workspace, write a proto,
 // generate, and type-check the generated code with a user's strict tsconfig.
 describe("packaging", () => {
-  it("installs from npm pack tarballs, generates, and type-checks outside the workspace", { timeout: 300_000 }, () => {
+  it("installs from npm pack tarballs, generates, and type-checks outside the workspace", {
+    timeout: 300_000,
+  }, () => {
     const packs = mkdtempSync(join(tmpdir(), "ck-packs-"));
-    for (const p of PUBLISHED) sh("npm", ["pack", "--silent", "--pack-destination", packs], join(ROOT, "packages", p));
+    for (const p of PUBLISHED)
+      sh("npm", ["pack", "--silent", "--pack-destination", packs], join(ROOT, "packages", p));
     const tarballs = Object.fromEntries(
-      readdirSync(packs).map((f) => [`@contractkit/${f.replace(/^contractkit-/, "").replace(/-\d+\.\d+\.\d+\.tgz$/, "")}`, `file:${join(packs, f)}`]),
+      readdirSync(packs).map((f) => [
+        `@contractkit/${f.replace(/^contractkit-/, "").replace(/-\d+\.\d+\.\d+\.tgz$/, "")}`,
+        `file:${join(packs, f)}`,
+      ]),
     );
     expect(Object.keys(tarballs).sort()).toEqual(PUBLISHED.map((p) => `@contractkit/${p}`).sort());
 
@@ -36,7 +49,12 @@ describe("packaging", () => {
           name: "user-app",
           private: true,
           type: "module",
-          dependencies: { ...tarballs, zod: "^4.1.0", typescript: "5.9.3", "@types/node": "^20.17.0" },
+          dependencies: {
+            ...tarballs,
+            zod: "^4.1.0",
+            typescript: "5.9.3",
+            "@types/node": "^20.17.0",
+          },
           overrides: { ...tarballs, "@nats-io/nats-core": "3.4.0" },
         },
         null,
@@ -73,13 +91,24 @@ export { subject, violations };
     writeFileSync(
       join(app, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: true, types: ["node"] },
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ["node"],
+        },
         include: ["main.ts", "gen"],
       }),
     );
     sh(process.execPath, [join(app, "node_modules/typescript/bin/tsc"), "-p", "."], app);
     // And the packed ESM really runs.
-    writeFileSync(join(app, "run.mjs"), `import { Code, ContractError } from "@contractkit/core";\nconsole.log(new ContractError(Code.NOT_FOUND, "x").message);\n`);
+    writeFileSync(
+      join(app, "run.mjs"),
+      `import { Code, ContractError } from "@contractkit/core";\nconsole.log(new ContractError(Code.NOT_FOUND, "x").message);\n`,
+    );
     expect(sh(process.execPath, ["run.mjs"], app).trim()).toBe("[NOT_FOUND] x");
   });
 });

@@ -8,7 +8,9 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     // main() turns every expected failure into a CliError with an exit code; reaching
     // here means the tool itself failed.
-    console.error(`contractkit: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    console.error(
+      `contractkit: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     process.exitCode = 3;
   },
 );

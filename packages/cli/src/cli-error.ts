@@ -18,5 +18,9 @@ export class CliError extends Error {
 }
 
 export function isCliError(value: unknown): value is CliError {
-  return value instanceof Error && value.name === "CliError" && typeof (value as CliError).code === "string";
+  return (
+    value instanceof Error &&
+    value.name === "CliError" &&
+    typeof (value as CliError).code === "string"
+  );
 }

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { breakingSection } from "@contractkit/compat";
 import { natsConfigSchema } from "@contractkit/nats";
+import { parse as parseYaml } from "yaml";
 import * as z from "zod";
 import { CliError } from "./cli-error.js";
 
@@ -49,7 +49,12 @@ export function loadConfig(cwd: string = process.cwd()): ContractKitConfig {
   try {
     raw = parseYaml(readFileSync(path, "utf8"));
   } catch (err) {
-    throw new CliError("CK_CONFIG_INVALID", `${CONFIG_FILE}: not valid YAML: ${(err as Error).message}`, 2, { cause: err });
+    throw new CliError(
+      "CK_CONFIG_INVALID",
+      `${CONFIG_FILE}: not valid YAML: ${(err as Error).message}`,
+      2,
+      { cause: err },
+    );
   }
   if (raw === null || raw === undefined) return {};
   const result = configSchema.safeParse(raw);
@@ -57,12 +62,17 @@ export function loadConfig(cwd: string = process.cwd()): ContractKitConfig {
     const lines = result.error.issues.map((issue) => {
       const key = issue.path.map(String).join(".") || "(top level)";
       if (issue.code === "unrecognized_keys") {
-        const where = issue.path.length === 0 ? Object.keys(sections) : allowedKeys(issue.path.map(String));
+        const where =
+          issue.path.length === 0 ? Object.keys(sections) : allowedKeys(issue.path.map(String));
         return `${issue.keys.map((k) => [...issue.path.map(String), k].join(".")).join(", ")}: unknown key; allowed: ${where.join(", ")}`;
       }
       return `${key}: ${issue.message}`;
     });
-    throw new CliError("CK_CONFIG_INVALID", `${CONFIG_FILE} is invalid:\n  ${lines.join("\n  ")}`, 2);
+    throw new CliError(
+      "CK_CONFIG_INVALID",
+      `${CONFIG_FILE} is invalid:\n  ${lines.join("\n  ")}`,
+      2,
+    );
   }
   return raw as ContractKitConfig;
 }

@@ -55,7 +55,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     const nodeCode = (err as { code?: unknown }).code;
     if (typeof nodeCode === "string" && nodeCode.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`contractkit ${verb}: ${(err as Error).message}; see \`contractkit ${verb} --help\` [CK_USAGE]`);
+      console.error(
+        `contractkit ${verb}: ${(err as Error).message}; see \`contractkit ${verb} --help\` [CK_USAGE]`,
+      );
       return 2;
     }
     throw err;

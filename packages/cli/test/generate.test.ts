@@ -45,7 +45,12 @@ describe("contractkit generate", () => {
     const dir = tempProject({ "proto/shop/v1/shop.proto": SHOP });
     expect((await runCli(["generate", "--quiet"], dir)).code).toBe(0);
     expect((await runCli(["generate", "--check"], dir)).code).toBe(0);
-    writeFiles(dir, { "proto/shop/v1/shop.proto": SHOP.replace("int32 quantity = 2;", "int32 quantity = 2; string note = 3;") });
+    writeFiles(dir, {
+      "proto/shop/v1/shop.proto": SHOP.replace(
+        "int32 quantity = 2;",
+        "int32 quantity = 2; string note = 3;",
+      ),
+    });
     const stale = await runCli(["generate", "--check"], dir);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain("shop/v1/shop.ts");
@@ -55,7 +60,10 @@ describe("contractkit generate", () => {
     const dir = tempProject({ "proto/shop/v1/shop.proto": SHOP });
     expect((await runCli(["generate", "--quiet"], dir)).code).toBe(0);
     const before = readFileSync(join(dir, "gen/shop/v1/shop.ts"), "utf8");
-    writeFileSync(join(dir, "proto/shop/v1/shop.proto"), SHOP.replace("string sale_id = 1;", "string sale_id = 1"));
+    writeFileSync(
+      join(dir, "proto/shop/v1/shop.proto"),
+      SHOP.replace("string sale_id = 1;", "string sale_id = 1"),
+    );
     const run = await runCli(["generate"], dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/proto\/shop\/v1\/shop\.proto:14:\d+: /);
@@ -64,14 +72,18 @@ describe("contractkit generate", () => {
   });
 
   it("a type error (unknown message) exits 2 naming the user's file", async () => {
-    const dir = tempProject({ "proto/shop/v1/shop.proto": SHOP.replace("returns (SellResponse) {", "returns (Nope) {") });
+    const dir = tempProject({
+      "proto/shop/v1/shop.proto": SHOP.replace("returns (SellResponse) {", "returns (Nope) {"),
+    });
     const run = await runCli(["generate"], dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/proto\/shop\/v1\/shop\.proto:\d+:\d+: .*Nope/);
   });
 
   it("a contract error exits 2 with the user's file, the message, the token and the allowed fields", async () => {
-    const dir = tempProject({ "proto/shop/v1/shop.proto": SHOP.replace("shop.{sku}.sold", "shop.{skew}.sold") });
+    const dir = tempProject({
+      "proto/shop/v1/shop.proto": SHOP.replace("shop.{sku}.sold", "shop.{skew}.sold"),
+    });
     const run = await runCli(["generate"], dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/proto\/shop\/v1\/shop\.proto:\d+:\d+: /);
@@ -96,7 +108,10 @@ describe("contractkit generate", () => {
   });
 
   it("an unknown contractkit.yaml key exits 2 naming the key and the allowed keys", async () => {
-    const dir = tempProject({ "proto/shop/v1/shop.proto": SHOP, "contractkit.yaml": "generate:\n  output: gen\n" });
+    const dir = tempProject({
+      "proto/shop/v1/shop.proto": SHOP,
+      "contractkit.yaml": "generate:\n  output: gen\n",
+    });
     const run = await runCli(["generate"], dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("generate.output: unknown key; allowed: module, out");
@@ -104,7 +119,10 @@ describe("contractkit generate", () => {
   });
 
   it("takes module and out from contractkit.yaml", async () => {
-    const dir = tempProject({ "contracts/shop/v1/shop.proto": SHOP, "contractkit.yaml": "generate:\n  module: contracts\n  out: src/gen\n" });
+    const dir = tempProject({
+      "contracts/shop/v1/shop.proto": SHOP,
+      "contractkit.yaml": "generate:\n  module: contracts\n  out: src/gen\n",
+    });
     const run = await runCli(["generate", "--quiet"], dir);
     expect(run.code).toBe(0);
     expect(existsSync(join(dir, "src/gen/shop/v1/shop.contract.ts"))).toBe(true);

@@ -124,6 +124,10 @@ export function httpStatusToCode(status: number): Code {
     case 503:
       return Code.UNAVAILABLE;
     default:
-      return status >= 500 ? Code.INTERNAL : status >= 400 ? Code.FAILED_PRECONDITION : Code.UNKNOWN;
+      return status >= 500
+        ? Code.INTERNAL
+        : status >= 400
+          ? Code.FAILED_PRECONDITION
+          : Code.UNKNOWN;
   }
 }

@@ -56,7 +56,9 @@ export function correlationIdOrNew(): string {
 }
 
 /** Milliseconds left before `deadline` (or the current context's); undefined when none. */
-export function remainingMs(deadline: number | undefined = storage.getStore()?.deadline): number | undefined {
+export function remainingMs(
+  deadline: number | undefined = storage.getStore()?.deadline,
+): number | undefined {
   return deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
 }
 
@@ -71,7 +73,10 @@ export function minDeadline(a: number | undefined, b: number | undefined): numbe
  * An AbortSignal that fires at `deadline` and whenever `parent` fires, with the reason
  * of whichever came first (a `TimeoutError` DOMException for the deadline).
  */
-export function deadlineSignal(deadline: number | undefined, parent?: AbortSignal): AbortSignal | undefined {
+export function deadlineSignal(
+  deadline: number | undefined,
+  parent?: AbortSignal,
+): AbortSignal | undefined {
   const signals: AbortSignal[] = [];
   if (parent) signals.push(parent);
   if (deadline !== undefined) signals.push(AbortSignal.timeout(Math.max(0, deadline - Date.now())));

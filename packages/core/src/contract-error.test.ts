@@ -5,7 +5,10 @@ import { ContractError, isContractError } from "./contract-error.js";
 describe("ContractError", () => {
   it("keeps code, details and cause", () => {
     const cause = new Error("db down");
-    const e = new ContractError(Code.UNAVAILABLE, "try later", { cause, details: [{ type: "google.rpc.RetryInfo", retryDelayMs: 100 }] });
+    const e = new ContractError(Code.UNAVAILABLE, "try later", {
+      cause,
+      details: [{ type: "google.rpc.RetryInfo", retryDelayMs: 100 }],
+    });
     expect(e.message).toBe("[UNAVAILABLE] try later");
     expect(e.rawMessage).toBe("try later");
     expect(e.cause).toBe(cause);
@@ -27,7 +30,9 @@ describe("ContractError", () => {
     const c = ContractError.from(grpcLike);
     expect(c.code).toBe(Code.NOT_FOUND);
     expect(c.rawMessage).toBe("no such order");
-    expect(ContractError.from(new DOMException("t", "TimeoutError")).code).toBe(Code.DEADLINE_EXCEEDED);
+    expect(ContractError.from(new DOMException("t", "TimeoutError")).code).toBe(
+      Code.DEADLINE_EXCEEDED,
+    );
   });
 
   it("classifies codes like HTTP 4xx vs 5xx", () => {

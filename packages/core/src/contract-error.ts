@@ -23,7 +23,10 @@ export class ContractError extends Error {
   readonly rawMessage: string;
 
   constructor(code: Code, message: string, options: ContractErrorOptions = {}) {
-    super(`[${codeName(code)}] ${message}`, options.cause === undefined ? {} : { cause: options.cause });
+    super(
+      `[${codeName(code)}] ${message}`,
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
     this.code = code;
     this.rawMessage = message;
     this.details = options.details ?? [];
@@ -37,8 +40,12 @@ export class ContractError extends Error {
   }
 
   /** The first detail of a type, e.g. `err.findDetail("google.rpc.BadRequest")`. */
-  findDetail<T extends ErrorDetail["type"]>(type: T): Extract<ErrorDetail, { type: T }> | undefined {
-    return this.details.find((d) => d.type === type) as Extract<ErrorDetail, { type: T }> | undefined;
+  findDetail<T extends ErrorDetail["type"]>(
+    type: T,
+  ): Extract<ErrorDetail, { type: T }> | undefined {
+    return this.details.find((d) => d.type === type) as
+      | Extract<ErrorDetail, { type: T }>
+      | undefined;
   }
 
   /**
@@ -59,9 +66,13 @@ export class ContractError extends Error {
       const code = (reason as { code?: unknown }).code;
       if (isCode(code)) {
         const details = (reason as { details?: unknown }).details;
-        return new ContractError(code, typeof details === "string" && details ? details : reason.message, {
-          cause: reason,
-        });
+        return new ContractError(
+          code,
+          typeof details === "string" && details ? details : reason.message,
+          {
+            cause: reason,
+          },
+        );
       }
       return new ContractError(fallback, reason.message, { cause: reason });
     }
@@ -71,5 +82,9 @@ export class ContractError extends Error {
 
 /** A guard that works across duplicate copies of this package. */
 export function isContractError(value: unknown): value is ContractError {
-  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[brand] === true
+  );
 }

@@ -16,21 +16,37 @@ const Placed = defineEvent<Placed, "customerId" | "region" | "shard">({
   stream: "ORDERS",
   tokens: [
     { field: "customer_id", key: "customerId", kind: "string" },
-    { field: "region", key: "region", kind: "enum", enumNames: { 0: "REGION_UNSPECIFIED", 1: "REGION_EU" } },
+    {
+      field: "region",
+      key: "region",
+      kind: "enum",
+      enumNames: { 0: "REGION_UNSPECIFIED", 1: "REGION_EU" },
+    },
     { field: "shard", key: "shard", kind: "integer" },
   ],
-  codec: { encode: () => new Uint8Array(), decode: () => ({ customerId: "", region: 0, shard: 0 }) },
-  schema: z.object({ customerId: z.string(), region: z.number(), shard: z.number() }) as z.ZodType<Placed>,
+  codec: {
+    encode: () => new Uint8Array(),
+    decode: () => ({ customerId: "", region: 0, shard: 0 }),
+  },
+  schema: z.object({
+    customerId: z.string(),
+    region: z.number(),
+    shard: z.number(),
+  }) as z.ZodType<Placed>,
   sensitiveFields: [],
 });
 
 describe("defineEvent", () => {
   it("renders enums by name, integers in decimal", () => {
-    expect(Placed.subject({ customerId: "c-1", region: 1, shard: 42 })).toBe("orders.c-1.REGION_EU.42.placed");
+    expect(Placed.subject({ customerId: "c-1", region: 1, shard: 42 })).toBe(
+      "orders.c-1.REGION_EU.42.placed",
+    );
   });
 
   it("renders an unknown enum number as its number", () => {
-    expect(Placed.subject({ customerId: "c-1", region: 7, shard: 0 })).toBe("orders.c-1.7.0.placed");
+    expect(Placed.subject({ customerId: "c-1", region: 7, shard: 0 })).toBe(
+      "orders.c-1.7.0.placed",
+    );
   });
 
   it.each(["", "a.b", "a*", ">", "a b", "tab\t"])("rejects token value %j", (bad) => {

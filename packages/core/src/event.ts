@@ -15,7 +15,9 @@ const BAD_TOKEN = /[.*>\s]/;
  * Builds an EventDefinition from what the generator knows. Subject building lives here,
  * once, rather than in every generated file.
  */
-export function defineEvent<T, K extends string = string>(spec: EventSpec<T>): EventDefinition<T, K> {
+export function defineEvent<T, K extends string = string>(
+  spec: EventSpec<T>,
+): EventDefinition<T, K> {
   const parts = spec.subjectTemplate.split(".");
   const byField = new Map(spec.tokens.map((t) => [t.field, t]));
   // Each subject part is a literal, or exactly one `{token}`.
@@ -56,7 +58,16 @@ export function defineEvent<T, K extends string = string>(spec: EventSpec<T>): E
       throw new ContractError(
         Code.INVALID_ARGUMENT,
         `event ${spec.typeName}: subject token {${token.field}} is ${value === "" ? "empty" : JSON.stringify(value)}; a token value must be non-empty and hold no ".", "*", ">" or whitespace`,
-        { details: [{ type: "google.rpc.BadRequest", fieldViolations: [{ field: token.key, description: "invalid subject token", reason: "subject.token" }] }] },
+        {
+          details: [
+            {
+              type: "google.rpc.BadRequest",
+              fieldViolations: [
+                { field: token.key, description: "invalid subject token", reason: "subject.token" },
+              ],
+            },
+          ],
+        },
       );
     }
     return value;
@@ -73,7 +84,11 @@ export function defineEvent<T, K extends string = string>(spec: EventSpec<T>): E
     tokens: spec.tokens,
     subject(message: T): string {
       return segments
-        .map((s) => ("literal" in s ? s.literal : render(s.token, (message as Record<string, unknown>)[s.token.key])))
+        .map((s) =>
+          "literal" in s
+            ? s.literal
+            : render(s.token, (message as Record<string, unknown>)[s.token.key]),
+        )
         .join(".");
     },
     subjectFor(values?: TokenValues<K>): string {
@@ -103,6 +118,7 @@ export function defineEvent<T, K extends string = string>(spec: EventSpec<T>): E
       return out as Record<K, string>;
     },
   };
-  if (spec.extraRules) (def as { extraRules?: typeof spec.extraRules }).extraRules = spec.extraRules;
+  if (spec.extraRules)
+    (def as { extraRules?: typeof spec.extraRules }).extraRules = spec.extraRules;
   return def;
 }

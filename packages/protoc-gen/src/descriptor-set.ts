@@ -39,9 +39,12 @@ export function serializeFileDescriptorSet(file: DescFile): Uint8Array {
     const copy = clone(FileDescriptorProtoSchema, f.proto);
     copy.sourceCodeInfo = undefined;
     if (copy.dependency.some(isAnnotationOnly)) {
-      const kept = copy.dependency.map((d, i) => [d, i] as const).filter(([d]) => !isAnnotationOnly(d));
+      const kept = copy.dependency
+        .map((d, i) => [d, i] as const)
+        .filter(([d]) => !isAnnotationOnly(d));
       const index = new Map(kept.map(([, old], i) => [old, i]));
-      const remap = (list: number[]) => list.flatMap((i) => (index.has(i) ? [index.get(i) as number] : []));
+      const remap = (list: number[]) =>
+        list.flatMap((i) => (index.has(i) ? [index.get(i) as number] : []));
       copy.dependency = kept.map(([d]) => d);
       copy.publicDependency = remap(copy.publicDependency);
       copy.weakDependency = remap(copy.weakDependency);

@@ -43,12 +43,18 @@ export const command: Command = {
       console.log(HELP);
       return 0;
     }
-    if (positionals.length > 1) throw new CliError("CK_USAGE", `expected at most one MODULE_DIR, got ${positionals.join(" ")}\n\n${HELP}`);
+    if (positionals.length > 1)
+      throw new CliError(
+        "CK_USAGE",
+        `expected at most one MODULE_DIR, got ${positionals.join(" ")}\n\n${HELP}`,
+      );
     const cwd = process.cwd();
     const config = loadConfig(cwd).generate ?? {};
-    const moduleDir = positionals[0] ?? config.module ?? (existsSync(join(cwd, "buf.yaml")) ? "." : "proto");
+    const moduleDir =
+      positionals[0] ?? config.module ?? (existsSync(join(cwd, "buf.yaml")) ? "." : "proto");
     const outDir = values.out ?? config.out ?? "gen";
-    if (values.check && values.watch) throw new CliError("CK_USAGE", "--check and --watch cannot be combined");
+    if (values.check && values.watch)
+      throw new CliError("CK_USAGE", "--check and --watch cannot be combined");
 
     const once = async (): Promise<number> => {
       const started = performance.now();
@@ -59,10 +65,15 @@ export const command: Command = {
       if (values.check) {
         const stale = staleFiles(outDir, result.files);
         if (stale.length > 0) {
-          console.error(`contractkit generate --check: ${outDir} is stale (${stale.length} file(s)); run \`contractkit generate\`:\n  ${stale.join("\n  ")}`);
+          console.error(
+            `contractkit generate --check: ${outDir} is stale (${stale.length} file(s)); run \`contractkit generate\`:\n  ${stale.join("\n  ")}`,
+          );
           return 1;
         }
-        if (!values.quiet) console.log(`contractkit generate --check: ${outDir} is up to date (${result.files.size} files)`);
+        if (!values.quiet)
+          console.log(
+            `contractkit generate --check: ${outDir} is up to date (${result.files.size} files)`,
+          );
         return 0;
       }
       writeOutputAtomically(outDir, result.files);
@@ -87,7 +98,11 @@ function ms(v: number): string {
   return `${Math.round(v)} ms`;
 }
 
-async function watchLoop(dir: string, outRel: string, once: () => Promise<number>): Promise<number> {
+async function watchLoop(
+  dir: string,
+  outRel: string,
+  once: () => Promise<number>,
+): Promise<number> {
   const runSafely = async () => {
     try {
       await once();
@@ -97,7 +112,9 @@ async function watchLoop(dir: string, outRel: string, once: () => Promise<number
     }
   };
   await runSafely();
-  console.log(`contractkit generate: watching ${relative(process.cwd(), dir) || "."} for .proto changes (Ctrl-C to stop)`);
+  console.log(
+    `contractkit generate: watching ${relative(process.cwd(), dir) || "."} for .proto changes (Ctrl-C to stop)`,
+  );
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
   const watcher = watch(dir, { recursive: true }, (_event, file) => {
@@ -119,5 +136,3 @@ async function watchLoop(dir: string, outRel: string, once: () => Promise<number
     process.once("SIGTERM", stop);
   });
 }
-
-

@@ -4,8 +4,8 @@ import { parseArgs } from "node:util";
 import { contractkitProtoDir } from "@contractkit/compat/internal";
 import { CliError } from "../cli-error.js";
 import { CONFIG_FILE } from "../config.js";
-import type { Command } from "../main.js";
 import { extraIncludeDirs } from "../generate/includes.js";
+import type { Command } from "../main.js";
 
 const HELP = `usage: contractkit init [DIR] [--proto FOLDER] [--force]
 
@@ -40,10 +40,17 @@ export const command: Command = {
     mkdirSync(root, { recursive: true });
     for (const file of ["buf.yaml", CONFIG_FILE]) {
       if (existsSync(join(root, file)) && !values.force) {
-        throw new CliError("CK_INIT_EXISTS", `${join(relative(process.cwd(), root) || ".", file)} already exists; pass --force to overwrite it`);
+        throw new CliError(
+          "CK_INIT_EXISTS",
+          `${join(relative(process.cwd(), root) || ".", file)} already exists; pass --force to overwrite it`,
+        );
       }
     }
-    const modules = [protoFolder, relative(root, contractkitProtoDir()), ...(await extraIncludeDirs(root)).map((d) => relative(root, d))];
+    const modules = [
+      protoFolder,
+      relative(root, contractkitProtoDir()),
+      ...(await extraIncludeDirs(root)).map((d) => relative(root, d)),
+    ];
     writeFileSync(
       join(root, "buf.yaml"),
       [
@@ -57,7 +64,16 @@ export const command: Command = {
         "",
       ].join("\n"),
     );
-    writeFileSync(join(root, CONFIG_FILE), ["# ContractKit settings; every section is optional.", "generate:", "  module: .", "  out: gen", ""].join("\n"));
+    writeFileSync(
+      join(root, CONFIG_FILE),
+      [
+        "# ContractKit settings; every section is optional.",
+        "generate:",
+        "  module: .",
+        "  out: gen",
+        "",
+      ].join("\n"),
+    );
     const written = ["buf.yaml", CONFIG_FILE];
     const protoDir = join(root, protoFolder);
     if (!existsSync(protoDir)) {
@@ -66,7 +82,11 @@ export const command: Command = {
       written.push(join(protoFolder, "example/v1/example.proto"));
     }
     const ignore = join(root, ".gitignore");
-    const ignored = existsSync(ignore) ? readFileSync(ignore, "utf8").split("\n").map((l) => l.trim()) : [];
+    const ignored = existsSync(ignore)
+      ? readFileSync(ignore, "utf8")
+          .split("\n")
+          .map((l) => l.trim())
+      : [];
     if (!ignored.includes("gen/") && !ignored.includes("gen")) {
       appendFileSync(ignore, `${ignored.length && ignored.at(-1) !== "" ? "\n" : ""}gen/\n`);
       written.push(".gitignore (gen/)");

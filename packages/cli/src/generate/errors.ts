@@ -11,10 +11,17 @@ export function toCliError(err: unknown, input?: Pick<ProtoInput, "userPathOf">)
   if (isProtoInputError(err)) return new CliError(err.code, err.format(), 2, { cause: err });
   if (isContractDefinitionError(err)) {
     const lines = err.diagnostics.map(
-      (d) => `${input ? input.userPathOf(d.file) : d.file}:${d.line}:${d.column}: ${d.message} [${d.code}]`,
+      (d) =>
+        `${input ? input.userPathOf(d.file) : d.file}:${d.line}:${d.column}: ${d.message} [${d.code}]`,
     );
-    return new CliError("CK_CONTRACT_INVALID", `${lines.length} contract problem(s):\n${lines.join("\n")}`, 2, { cause: err });
+    return new CliError(
+      "CK_CONTRACT_INVALID",
+      `${lines.length} contract problem(s):\n${lines.join("\n")}`,
+      2,
+      { cause: err },
+    );
   }
-  if (isPluginOptionsError(err)) return new CliError("CK_PLUGIN_OPTION", err.message, 2, { cause: err });
+  if (isPluginOptionsError(err))
+    return new CliError("CK_PLUGIN_OPTION", err.message, 2, { cause: err });
   throw err;
 }

@@ -43,7 +43,8 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateRes
     const buildMs = performance.now() - t0;
     const sources = fds.file.map((f) => f.name).filter((name) => !isToolchainFile(name));
     const files = new Map<string, string>();
-    if (sources.length === 0) return { files, sources, timings: { buildMs, tsProtoMs: 0, contractkitMs: 0 } };
+    if (sources.length === 0)
+      return { files, sources, timings: { buildMs, tsProtoMs: 0, contractkitMs: 0 } };
 
     // ts-proto runs in its own process while the contract plugin runs here.
     const t1 = performance.now();
@@ -103,18 +104,27 @@ export function descriptorsForTsProto(fds: FileDescriptorSet): FileDescriptorPro
         drop.add(s.name);
         continue;
       }
-      const svc = ext ? registry.getService(file.package ? `${file.package}.${s.name}` : s.name) : undefined;
-      const opt = svc && ext ? (getOption(svc, ext) as { transport?: number } | undefined) : undefined;
+      const svc = ext
+        ? registry.getService(file.package ? `${file.package}.${s.name}` : s.name)
+        : undefined;
+      const opt =
+        svc && ext ? (getOption(svc, ext) as { transport?: number } | undefined) : undefined;
       if (opt?.transport === TRANSPORT_NATS) drop.add(s.name);
     }
-    const keptDeps = file.dependency.map((d, i) => [d, i] as const).filter(([d]) => !isOptionOnlyImport(d));
+    const keptDeps = file.dependency
+      .map((d, i) => [d, i] as const)
+      .filter(([d]) => !isOptionOnlyImport(d));
     if (drop.size === 0 && keptDeps.length === file.dependency.length) return file;
     const copy = clone(FileDescriptorProtoSchema, file);
     copy.service = copy.service.filter((s) => !drop.has(s.name));
     const newIndex = new Map(keptDeps.map(([, oldIndex], newI) => [oldIndex, newI]));
     copy.dependency = keptDeps.map(([d]) => d);
-    copy.publicDependency = file.publicDependency.flatMap((i) => (newIndex.has(i) ? [newIndex.get(i) as number] : []));
-    copy.weakDependency = file.weakDependency.flatMap((i) => (newIndex.has(i) ? [newIndex.get(i) as number] : []));
+    copy.publicDependency = file.publicDependency.flatMap((i) =>
+      newIndex.has(i) ? [newIndex.get(i) as number] : [],
+    );
+    copy.weakDependency = file.weakDependency.flatMap((i) =>
+      newIndex.has(i) ? [newIndex.get(i) as number] : [],
+    );
     return copy;
   });
 }

@@ -11,7 +11,10 @@ const require = createRequire(import.meta.url);
 export function bufBinary(): string {
   const arch = process.arch === "x64" ? "x64" : process.arch === "arm64" ? "arm64" : process.arch;
   const name = process.platform === "win32" ? "buf.exe" : "buf";
-  for (const candidate of [`@bufbuild/buf-${process.platform}-${arch}/bin/${name}`, "@bufbuild/buf/bin/buf"]) {
+  for (const candidate of [
+    `@bufbuild/buf-${process.platform}-${arch}/bin/${name}`,
+    "@bufbuild/buf/bin/buf",
+  ]) {
     try {
       return require.resolve(candidate);
     } catch {
@@ -28,7 +31,9 @@ export function bufBinary(): string {
 export function contractkitProtoDir(): string {
   const dir = join(dirname(require.resolve("@contractkit/protoc-gen/package.json")), "proto");
   if (!existsSync(join(dir, "contractkit/v1/options.proto"))) {
-    throw new Error(`contractkit/v1/options.proto is missing from ${dir}: reinstall @contractkit/protoc-gen`);
+    throw new Error(
+      `contractkit/v1/options.proto is missing from ${dir}: reinstall @contractkit/protoc-gen`,
+    );
   }
   return dir;
 }

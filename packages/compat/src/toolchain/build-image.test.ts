@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -36,7 +36,9 @@ message Sold { option (contractkit.v1.event) = { subject: "shop.{sku}.sold" }; s
   });
 
   it("reports a syntax error at file:line:col in the user's own file", async () => {
-    const dir = tempModule({ "bad/v1/bad.proto": 'syntax = "proto3";\npackage bad.v1;\nmessage A { string x = 1 }\n' });
+    const dir = tempModule({
+      "bad/v1/bad.proto": 'syntax = "proto3";\npackage bad.v1;\nmessage A { string x = 1 }\n',
+    });
     const input = openProtoInput(dir, { cwd: tmpdir() });
     try {
       await buildImage(input);

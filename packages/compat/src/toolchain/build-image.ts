@@ -20,7 +20,10 @@ export interface BuildOptions {
  * `file:line:col` diagnostics in the user's files (buf exits 100 for those, like for
  * findings, so the JSON diagnostics are what tell them apart).
  */
-export async function buildImage(input: ProtoInput, options: BuildOptions = {}): Promise<BuiltImage> {
+export async function buildImage(
+  input: ProtoInput,
+  options: BuildOptions = {},
+): Promise<BuiltImage> {
   const args = ["build", input.workspaceDir, "--error-format", "json", "-o", "-#format=binpb"];
   if (options.excludeSourceInfo) args.push("--exclude-source-info");
   const { code, stdout, stderr } = await runBuf(args);
@@ -38,13 +41,21 @@ export async function buildImage(input: ProtoInput, options: BuildOptions = {}):
 }
 
 /** buf's `--error-format json` lines → diagnostics in the user's files. */
-export function parseBufDiagnostics(stderr: string, input: Pick<ProtoInput, "toUserPath">): ProtoDiagnostic[] {
+export function parseBufDiagnostics(
+  stderr: string,
+  input: Pick<ProtoInput, "toUserPath">,
+): ProtoDiagnostic[] {
   const out: ProtoDiagnostic[] = [];
   for (const line of stderr.split("\n")) {
     const trimmed = line.trim();
     if (!trimmed.startsWith("{")) continue;
     try {
-      const j = JSON.parse(trimmed) as { path?: string; start_line?: number; start_column?: number; message?: string };
+      const j = JSON.parse(trimmed) as {
+        path?: string;
+        start_line?: number;
+        start_column?: number;
+        message?: string;
+      };
       if (!j.message) continue;
       out.push({
         file: j.path ? input.toUserPath(j.path) : "(input)",
@@ -66,7 +77,10 @@ export interface BufResult {
 }
 
 /** Runs the buf binary; never throws for a non-zero exit. */
-export function runBuf(args: string[], options: { cwd?: string; input?: Uint8Array } = {}): Promise<BufResult> {
+export function runBuf(
+  args: string[],
+  options: { cwd?: string; input?: Uint8Array } = {},
+): Promise<BufResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(bufBinary(), args, {
       cwd: options.cwd,
@@ -79,7 +93,11 @@ export function runBuf(args: string[], options: { cwd?: string; input?: Uint8Arr
     child.stderr?.on("data", (c: Buffer) => err.push(c));
     child.on("error", reject);
     child.on("close", (code) => {
-      resolvePromise({ code: code ?? 1, stdout: new Uint8Array(Buffer.concat(out)), stderr: Buffer.concat(err).toString("utf8") });
+      resolvePromise({
+        code: code ?? 1,
+        stdout: new Uint8Array(Buffer.concat(out)),
+        stderr: Buffer.concat(err).toString("utf8"),
+      });
     });
     if (options.input && child.stdin) child.stdin.end(options.input);
   });

@@ -10,7 +10,11 @@ import {
 
 /** Files that are ContractKit's or the toolchain's own, never user output. */
 export function isToolchainFile(name: string): boolean {
-  return name.startsWith("google/protobuf/") || name.startsWith("contractkit/") || name.startsWith("buf/validate/");
+  return (
+    name.startsWith("google/protobuf/") ||
+    name.startsWith("contractkit/") ||
+    name.startsWith("buf/validate/")
+  );
 }
 
 export function createCodeGeneratorRequest(
@@ -41,7 +45,11 @@ export function runPluginProcess(
     child.on("error", reject);
     child.on("close", (code) => {
       if (code !== 0) {
-        reject(new Error(`${args.at(-1) ?? command} exited ${code}: ${Buffer.concat(err).toString("utf8").trim()}`));
+        reject(
+          new Error(
+            `${args.at(-1) ?? command} exited ${code}: ${Buffer.concat(err).toString("utf8").trim()}`,
+          ),
+        );
         return;
       }
       try {

@@ -1,6 +1,13 @@
 // Internal toolchain shared by the CLI and the gate: not part of the public API.
 export { bufBinary, contractkitProtoDir } from "./binaries.js";
-export { type BufResult, type BuildOptions, type BuiltImage, buildImage, parseBufDiagnostics, runBuf } from "./build-image.js";
+export {
+  type BufResult,
+  type BuildOptions,
+  type BuiltImage,
+  buildImage,
+  parseBufDiagnostics,
+  runBuf,
+} from "./build-image.js";
 export {
   createCodeGeneratorRequest,
   isToolchainFile,

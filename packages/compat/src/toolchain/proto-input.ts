@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { contractkitProtoDir } from "./binaries.js";
@@ -38,7 +47,10 @@ export function openProtoInput(dir: string, options: ProtoInputOptions = {}): Pr
   const cwd = options.cwd ?? process.cwd();
   const moduleDir = resolve(cwd, dir);
   if (!existsSync(moduleDir) || !statSync(moduleDir).isDirectory()) {
-    throw new ProtoInputError("CK_PROTO_INPUT", `proto folder not found: ${dir} (pass the folder that holds your .proto files)`);
+    throw new ProtoInputError(
+      "CK_PROTO_INPUT",
+      `proto folder not found: ${dir} (pass the folder that holds your .proto files)`,
+    );
   }
   const display = (abs: string) => {
     const rel = relative(cwd, abs);
@@ -73,7 +85,10 @@ export function openProtoInput(dir: string, options: ProtoInputOptions = {}): Pr
     symlinkSync(resolve(cwd, inc), join(ws, `include${i}`), "dir");
     modules.push(`include${i}`);
   });
-  writeFileSync(join(ws, "buf.yaml"), `version: v2\nmodules:\n${modules.map((m) => `  - path: ${m}\n`).join("")}`);
+  writeFileSync(
+    join(ws, "buf.yaml"),
+    `version: v2\nmodules:\n${modules.map((m) => `  - path: ${m}\n`).join("")}`,
+  );
   const userPrefix = `user${sep}`;
   return {
     workspaceDir: ws,
@@ -107,6 +122,8 @@ function containsProto(dir: string, depth = 0): boolean {
 /** Module folders named in a v2 buf.yaml (`- path: x`), or the folder itself (v1). */
 function workspaceModuleRoots(dir: string): string[] {
   const text = readFileSync(join(dir, "buf.yaml"), "utf8");
-  const paths = [...text.matchAll(/^\s*-\s*path:\s*["']?([^"'#\n]+?)["']?\s*(?:#.*)?$/gm)].map((m) => resolve(dir, m[1] as string));
+  const paths = [...text.matchAll(/^\s*-\s*path:\s*["']?([^"'#\n]+?)["']?\s*(?:#.*)?$/gm)].map(
+    (m) => resolve(dir, m[1] as string),
+  );
   return paths.length > 0 ? paths : [dir];
 }

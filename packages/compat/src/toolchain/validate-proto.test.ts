@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFileRegistry, equals, type FileRegistry, getOption } from "@bufbuild/protobuf";
+import type { FileDescriptorSet } from "@bufbuild/protobuf/wkt";
 import {
   field as fieldExt,
   file_buf_validate_validate,
@@ -10,7 +11,6 @@ import {
   predefined,
   StringRulesSchema,
 } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
-import type { FileDescriptorSet } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import { buildImage, runBuf } from "./build-image.js";
 import { openProtoInput } from "./proto-input.js";

@@ -5,10 +5,10 @@ import type { EmitContext, WrapField, WrapMessage } from "../schema-emitter.js";
 import { schemaSymbol } from "../value-schemas.js";
 import {
   compileExtraRules,
-  runtimeRules,
   compileFieldRules,
   compileMessageRules,
   type RuleImport,
+  runtimeRules,
 } from "./compile-rules.js";
 import { compileFastSpec } from "./fast-spec.js";
 
