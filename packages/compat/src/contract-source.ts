@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { GateInputError } from "./gate-error.js";
 import { type RawImage, readRawImage } from "./raw-image.js";
-import { buildImageBytes } from "./toolchain/build-image-bytes.js";
+import { buildImageBytes } from "./toolchain/build-image.js";
 import { openProtoInput } from "./toolchain/proto-input.js";
 
 /** A compiled side of the comparison. */

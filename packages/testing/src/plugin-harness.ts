@@ -1,19 +1,22 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
 import {
   type CodeGeneratorRequest,
   CodeGeneratorRequestSchema,
   type CodeGeneratorResponse,
-  CodeGeneratorResponseSchema,
   type FileDescriptorSet,
   FileDescriptorSetSchema,
 } from "@bufbuild/protobuf/wkt";
-import { materializeValidateProto } from "@contractkit/compat/internal";
+import {
+  materializeValidateProto,
+  runPluginProcess,
+  TS_PROTO_PARAMETER,
+} from "@contractkit/compat/internal";
 
 /**
  * Test harness for protoc plugins: compiles inline proto text with the real `buf` into a
@@ -124,33 +127,15 @@ export async function compileToRequest(
   });
 }
 
-/** The ts-proto parameter ContractKit generates with. */
-export const TS_PROTO_PARAMETER =
-  "outputServices=grpc-js,importSuffix=.js,forceLong=string,oneof=unions,useDate=true,esModuleInterop=true,env=node,useExactTypes=false";
+/** The ts-proto parameter ContractKit generates with: the CLI's own, so tests see what users get. */
+export { TS_PROTO_PARAMETER };
 
 /** Runs ts-proto on a request (its parameter replaced by `parameter`) and decodes the response. */
-export async function runTsProto(
+export function runTsProto(
   request: CodeGeneratorRequest,
   parameter: string = TS_PROTO_PARAMETER,
 ): Promise<CodeGeneratorResponse> {
-  const input = toBinary(CodeGeneratorRequestSchema, { ...request, parameter });
-  const output = await new Promise<Buffer>((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [tsProtoBinary()], { stdio: ["pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (c: Buffer) => out.push(c));
-    child.stderr.on("data", (c: Buffer) => err.push(c));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolvePromise(Buffer.concat(out));
-      else
-        reject(new Error(`protoc-gen-ts_proto exited ${code}: ${Buffer.concat(err).toString()}`));
-    });
-    child.stdin.end(input);
-  });
-  const response = fromBinary(CodeGeneratorResponseSchema, output);
-  if (response.error) throw new Error(`protoc-gen-ts_proto: ${response.error}`);
-  return response;
+  return runPluginProcess(process.execPath, [tsProtoBinary()], { ...request, parameter });
 }
 
 /** Writes a response's files under `dir` (creating folders). */

@@ -24,6 +24,18 @@ export async function buildImage(
   input: ProtoInput,
   options: BuildOptions = {},
 ): Promise<BuiltImage> {
+  const bytes = await buildImageBytes(input, options);
+  return { bytes, fds: fromBinary(FileDescriptorSetSchema, bytes) };
+}
+
+/**
+ * Like buildImage, but returns only the serialized image, leaving decoding to the caller
+ * (the contract gate decodes just the files that changed between two images).
+ */
+export async function buildImageBytes(
+  input: ProtoInput,
+  options: BuildOptions = {},
+): Promise<Uint8Array> {
   const args = ["build", input.workspaceDir, "--error-format", "json", "-o", "-#format=binpb"];
   if (options.excludeSourceInfo) args.push("--exclude-source-info");
   const { code, stdout, stderr } = await runBuf(args);
@@ -37,7 +49,7 @@ export async function buildImage(
       diagnostics,
     );
   }
-  return { bytes: stdout, fds: fromBinary(FileDescriptorSetSchema, stdout) };
+  return stdout;
 }
 
 /** buf's `--error-format json` lines → diagnostics in the user's files. */

@@ -5,6 +5,7 @@ export {
   type BuildOptions,
   type BuiltImage,
   buildImage,
+  buildImageBytes,
   parseBufDiagnostics,
   runBuf,
 } from "./build-image.js";
