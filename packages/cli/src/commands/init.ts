@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { contractkitProtoDir } from "@contractkit/compat/internal";
 import { CliError } from "../cli-error.js";
@@ -48,8 +48,10 @@ export const command: Command = {
     }
     const modules = [
       protoFolder,
-      relative(root, contractkitProtoDir()),
-      ...(await extraIncludeDirs(root)).map((d) => relative(root, d)),
+      insideProject(root, annotationsDir(root), "@contractkit/protoc-gen"),
+      ...(await extraIncludeDirs(root)).map((d) =>
+        insideProject(root, d, "@bufbuild/protovalidate"),
+      ),
     ];
     writeFileSync(
       join(root, "buf.yaml"),
@@ -95,6 +97,25 @@ export const command: Command = {
     return 0;
   },
 };
+
+/** The annotations folder as the project sees it: its own node_modules first. */
+function annotationsDir(root: string): string {
+  const local = join(root, "node_modules/@contractkit/protoc-gen/proto");
+  return existsSync(join(local, "contractkit/v1/options.proto")) ? local : contractkitProtoDir();
+}
+
+/** buf.yaml can only name folders inside the project: a relative path, or a clear error. */
+function insideProject(root: string, dir: string, pkg: string): string {
+  const rel = relative(root, dir);
+  if (rel.startsWith("..") || isAbsolute(rel)) {
+    throw new CliError(
+      "CK_INIT_NOT_INSTALLED",
+      `${pkg} is not installed in this project (found at ${dir}), and buf.yaml can only name ` +
+        "folders inside the project: run `npm install --save-dev @contractkit/cli` here, then `npx contractkit init`",
+    );
+  }
+  return rel;
+}
 
 const EXAMPLE = `syntax = "proto3";
 
