@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   // verbs are registered here, one line each
   breaking: () => import("./commands/breaking.js"),
   generate: () => import("./commands/generate.js"),
+  hospital: () => import("./commands/hospital.js"),
   init: () => import("./commands/init.js"),
   nats: () => import("./commands/nats.js"),
 };

@@ -33,10 +33,15 @@ export {
   type DeadLetterSettings,
   type DeadLetterSettingsInput,
   deadLetterSubject,
+  replayDurable,
   replaySubject,
   resolveDeadLetterSettings,
 } from "./dead-letter/dead-letter-settings.js";
-export { ensureDeadLetterStreams, hospitalStreamConfigs } from "./dead-letter/dead-letter-streams.js";
+export {
+  ensureDeadLetterStreams,
+  ensureReplayConsumer,
+  hospitalStreamConfigs,
+} from "./dead-letter/dead-letter-streams.js";
 export {
   type DeadLetterSweeper,
   type SweeperOptions,
@@ -83,12 +88,14 @@ export {
   createLongRunningCaller,
   type LongRunningCaller,
   type LongRunningCallerOptions,
-  type LongRunningListener,
-  type LongRunningOutcome,
-  type OutcomeHandler,
-  type SendOptions,
-  type SentRequest,
 } from "./long-running/long-running-caller.js";
+export type {
+  LongRunningListener,
+  LongRunningOutcome,
+  OutcomeHandler,
+  SendOptions,
+  SentRequest,
+} from "./long-running/long-running-outcome.js";
 export {
   type LongRunningRegistration,
   type LongRunningServerOptions,
@@ -100,7 +107,10 @@ export {
   type LongRunningSettingsInput,
   resolveLongRunningSettings,
 } from "./long-running/long-running-settings.js";
-export { ensureLongRunningStream, longRunningStreamConfig } from "./long-running/long-running-streams.js";
+export {
+  ensureLongRunningStream,
+  longRunningStreamConfig,
+} from "./long-running/long-running-streams.js";
 export type { PendingRequest } from "./long-running/pending-store.js";
 export { durableName } from "./naming.js";
 export {

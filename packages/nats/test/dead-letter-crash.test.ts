@@ -153,9 +153,15 @@ describe("crashing handlers", () => {
     const Order = jsonOrderEvent("CRASH2", "crash2.orders");
     await bus.ensureStreams([Order]);
     const jsm = await bus.manager();
-    const dying = supervise(workerEnv("CRASH2", "crash2.orders", "dier", "exit-after-dead-letter"), 1);
+    const dying = supervise(
+      workerEnv("CRASH2", "crash2.orders", "dier", "exit-after-dead-letter"),
+      1,
+    );
     const poison = await bus.publish(Order, { orderId: "poison" });
-    await eventually(() => dying.exitCodes.includes(3), "worker died after storing the dead letter");
+    await eventually(
+      () => dying.exitCodes.includes(3),
+      "worker died after storing the dead letter",
+    );
     await dying.stop();
     // Stored, but the original was never termed: it is still pending.
     expect(await hospital.list({ consumer: "dier" })).toHaveLength(1);
@@ -166,7 +172,9 @@ describe("crashing handlers", () => {
       // Redelivered after ackWait, fails again, moved again (de-duplicated), then termed.
       await eventually(async () => {
         const info = await jsm.consumers.info("CRASH2", "dier");
-        return info.num_ack_pending === 0 && info.num_pending === 0 && info.delivered.consumer_seq >= 2;
+        return (
+          info.num_ack_pending === 0 && info.num_pending === 0 && info.delivered.consumer_seq >= 2
+        );
       }, "original terminated after the restart");
       const dead = await hospital.list({ consumer: "dier" });
       expect(dead).toHaveLength(1);

@@ -13,7 +13,13 @@ import {
   resolveDeadLetterSettings,
   startDeadLetterSweeper,
 } from "../src/index.js";
-import { eventually, type OrderPlaced, OrderPlacedCodec, order, orderPlacedEvent } from "./fixtures.js";
+import {
+  eventually,
+  type OrderPlaced,
+  OrderPlacedCodec,
+  order,
+  orderPlacedEvent,
+} from "./fixtures.js";
 
 // Dead letters end to end against a real nats-server: the subscriber's moves, the
 // max-deliveries backstop, and what a dead letter holds.
@@ -45,6 +51,9 @@ describe("moving to the dead letters", () => {
     const log: string[] = [];
     let pendingAtMove = -1;
     const sink = createDeadLetterSink(jetstream(bus.connection), settings);
+    // The poison message first, the healthy ones behind it, all waiting before the consumer starts.
+    const poison = await bus.publish(Placed, order(1));
+    for (const n of [2, 3, 4]) await bus.publish(Placed, order(n));
     const sub = await bus.subscribe(
       Placed,
       (m) => {
@@ -54,7 +63,7 @@ describe("moving to the dead letters", () => {
       {
         durable: "poison",
         maxDeliver: 3,
-        backoff: [300],
+        backoff: [1000],
         deadLetter: async (f) => {
           // Server-side truth at the moment of the move: only the poison message is unacked.
           pendingAtMove = (await jsm.consumers.info("POISON", "poison")).num_ack_pending;
@@ -63,8 +72,6 @@ describe("moving to the dead letters", () => {
         },
       },
     );
-    const poison = await bus.publish(Placed, order(1));
-    for (const n of [2, 3, 4]) await bus.publish(Placed, order(n));
     await eventually(() => log.includes("dead:3"), "poison dead-lettered");
     expect(log).toEqual(["handled:o-2", "handled:o-3", "handled:o-4", "dead:3"]);
     expect(pendingAtMove).toBe(1);
@@ -102,10 +109,16 @@ describe("moving to the dead letters", () => {
       maxDeliver: 5,
     });
     const js = jetstream(bus.connection);
-    const ack = await js.publish("garbage.orders.c-9.REGION_EU.placed", new Uint8Array([0xff, 0xff, 0xff]));
+    const ack = await js.publish(
+      "garbage.orders.c-9.REGION_EU.placed",
+      new Uint8Array([0xff, 0xff, 0xff]),
+    );
     await bus.publish(Placed, order(7));
     await eventually(() => handled.includes("o-7"), "healthy message after the garbage handled");
-    await eventually(async () => (await hospital.list({ consumer: "garbage" })).length === 1, "dead letter");
+    await eventually(
+      async () => (await hospital.list({ consumer: "garbage" })).length === 1,
+      "dead letter",
+    );
     const [dead] = await hospital.list({ consumer: "garbage", error: "decode" });
     expect(dead?.kind).toBe("decode");
     expect(dead?.code).toBe(Code.INVALID_ARGUMENT);
@@ -131,8 +144,14 @@ describe("moving to the dead letters", () => {
     await bus.publish(Placed, order(1));
     // Valid bytes that break the contract (amountCents must be > 0), sent around publish's check.
     const invalid: OrderPlaced = { ...order(2), amountCents: 0 };
-    await jetstream(bus.connection).publish(Placed.subject(invalid), OrderPlacedCodec.encode(invalid));
-    await eventually(async () => (await hospital.list({ consumer: "noretry" })).length === 2, "two dead letters");
+    await jetstream(bus.connection).publish(
+      Placed.subject(invalid),
+      OrderPlacedCodec.encode(invalid),
+    );
+    await eventually(
+      async () => (await hospital.list({ consumer: "noretry" })).length === 2,
+      "two dead letters",
+    );
     const [cancelled] = await hospital.list({ consumer: "noretry", error: "FAILED_PRECONDITION" });
     expect(cancelled?.deliveryCount).toBe(1);
     expect(cancelled?.error).toBe("order o-1 was cancelled");
@@ -170,7 +189,10 @@ describe("the max-deliveries backstop", () => {
     try {
       const hung = await bus.publish(Placed, order(1));
       await bus.publish(Placed, order(2));
-      await eventually(async () => (await hospital.list({ consumer: "hang" })).length === 1, "backstop moved it");
+      await eventually(
+        async () => (await hospital.list({ consumer: "hang" })).length === 1,
+        "backstop moved it",
+      );
       const [dead] = await hospital.list({ consumer: "hang" });
       expect(dead?.kind).toBe("max-deliveries");
       expect(dead?.streamSequence).toBe(hung.seq);

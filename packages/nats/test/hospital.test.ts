@@ -1,4 +1,10 @@
-import { Code, ContractError, type EventDefinition, Header, isContractError } from "@contractkit/core";
+import {
+  Code,
+  ContractError,
+  type EventDefinition,
+  Header,
+  isContractError,
+} from "@contractkit/core";
 import { type NatsServer, startNatsServer } from "@contractkit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -12,7 +18,13 @@ import {
   redact,
   resolveDeadLetterSettings,
 } from "../src/index.js";
-import { eventually, type OrderPlaced, OrderPlacedCodec, order, orderPlacedEvent } from "./fixtures.js";
+import {
+  eventually,
+  type OrderPlaced,
+  OrderPlacedCodec,
+  order,
+  orderPlacedEvent,
+} from "./fixtures.js";
 
 // The hospital's library API against a real nats-server: list, show, replay, discard.
 let server: NatsServer;
@@ -21,7 +33,10 @@ let hospital: Hospital;
 const settings = resolveDeadLetterSettings();
 
 /** The fixture event with `note` marked sensitive, as the generator would emit it. */
-function sensitivePlaced(stream: string, prefix: string): EventDefinition<OrderPlaced, "customerId" | "region"> {
+function sensitivePlaced(
+  stream: string,
+  prefix: string,
+): EventDefinition<OrderPlaced, "customerId" | "region"> {
   return { ...orderPlacedEvent(stream, prefix), sensitiveFields: ["note"] };
 }
 
@@ -46,13 +61,23 @@ describe("replay", () => {
     const Placed = orderPlacedEvent("REPLAY", "replay.orders");
     await bus.ensureStreams([Placed]);
     let broken = true;
-    const billing: Array<{ id: string; replay: string | undefined; ceId: string; customer: string }> = [];
+    const billing: Array<{
+      id: string;
+      replay: string | undefined;
+      ceId: string;
+      customer: string;
+    }> = [];
     const shipping: string[] = [];
     const subs = [
       await bus.subscribe(
         Placed,
         (m, ctx) => {
-          billing.push({ id: m.orderId, replay: ctx.headers[Header.replay], ceId: ctx.id, customer: ctx.tokens.customerId });
+          billing.push({
+            id: m.orderId,
+            replay: ctx.headers[Header.replay],
+            ceId: ctx.id,
+            customer: ctx.tokens.customerId,
+          });
           if (broken) throw cancelled(m.orderId);
         },
         { durable: "billing" },
@@ -60,7 +85,10 @@ describe("replay", () => {
       await bus.subscribe(Placed, (m) => void shipping.push(m.orderId), { durable: "shipping" }),
     ];
     const sent = await bus.publish(Placed, order(1));
-    await eventually(async () => (await hospital.list({ consumer: "billing" })).length === 1, "dead letter");
+    await eventually(
+      async () => (await hospital.list({ consumer: "billing" })).length === 1,
+      "dead letter",
+    );
     expect(shipping).toEqual(["o-1"]);
     const [dead] = await hospital.list({ consumer: "billing", type: "OrderPlaced" });
     const seq = dead?.seq ?? 0;
@@ -85,7 +113,13 @@ describe("replay", () => {
     expect(await hospital.list({ consumer: "billing" })).toEqual([]);
     const audit = (await hospital.audit("replay")).filter((a) => a.seq === seq);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: "replay", by: "alice", reason: "fixed in #42", consumer: "billing", replaySeq });
+    expect(audit[0]).toMatchObject({
+      action: "replay",
+      by: "alice",
+      reason: "fixed in #42",
+      consumer: "billing",
+      replaySeq,
+    });
     for (const s of subs) await s.stop();
   });
 
@@ -102,10 +136,16 @@ describe("replay", () => {
       { durable: "refail" },
     );
     const sent = await bus.publish(Placed, order(2));
-    await eventually(async () => (await hospital.list({ consumer: "refail" })).length === 1, "first dead letter");
+    await eventually(
+      async () => (await hospital.list({ consumer: "refail" })).length === 1,
+      "first dead letter",
+    );
     const [first] = await hospital.list({ consumer: "refail" });
     const { replaySeq } = await hospital.replay(first?.seq ?? 0, { by: "bob" });
-    await eventually(async () => (await hospital.list({ consumer: "refail" })).length === 1 && calls === 2, "second dead letter");
+    await eventually(
+      async () => (await hospital.list({ consumer: "refail" })).length === 1 && calls === 2,
+      "second dead letter",
+    );
     const [second] = await hospital.list({ consumer: "refail" });
     expect(second?.seq).not.toBe(first?.seq);
     expect(second?.replaySeq).toBe(replaySeq);
@@ -128,7 +168,10 @@ describe("show, list and discard", () => {
       { durable: "show" },
     );
     await bus.publish(Placed, order(3, { note: "call me on +44 7700 900123" }));
-    await eventually(async () => (await hospital.list({ consumer: "show" })).length === 1, "dead letter");
+    await eventually(
+      async () => (await hospital.list({ consumer: "show" })).length === 1,
+      "dead letter",
+    );
     const [dead] = await hospital.list({ consumer: "show", error: "cancelled" });
     const shown = await hospital.show(dead?.seq ?? 0);
     expect(shown.decoded?.value).toEqual({ ...order(3), note: REDACTED });
@@ -150,10 +193,15 @@ describe("show, list and discard", () => {
       { durable: "discard" },
     );
     await bus.publish(Placed, order(4));
-    await eventually(async () => (await hospital.list({ consumer: "discard" })).length === 1, "dead letter");
+    await eventually(
+      async () => (await hospital.list({ consumer: "discard" })).length === 1,
+      "dead letter",
+    );
     const [dead] = await hospital.list({ consumer: "discard" });
     const seq = dead?.seq ?? 0;
-    const refused = await hospital.discard(seq, { by: "carol", reason: " " }).catch((e: unknown) => e);
+    const refused = await hospital
+      .discard(seq, { by: "carol", reason: " " })
+      .catch((e: unknown) => e);
     expect(isContractError(refused) && refused.code).toBe(Code.INVALID_ARGUMENT);
     expect(await hospital.list({ consumer: "discard" })).toHaveLength(1);
 
@@ -162,7 +210,12 @@ describe("show, list and discard", () => {
     const gone = await hospital.get(seq).catch((e: unknown) => e);
     expect(isContractError(gone) && gone.code).toBe(Code.NOT_FOUND);
     const [entry] = (await hospital.audit("discard")).filter((a) => a.seq === seq);
-    expect(entry).toMatchObject({ action: "discard", by: "carol", reason: "test order, never real", stream: "DISCARD" });
+    expect(entry).toMatchObject({
+      action: "discard",
+      by: "carol",
+      reason: "test order, never real",
+      stream: "DISCARD",
+    });
     expect(Number.isNaN(Date.parse(entry?.at ?? ""))).toBe(false);
     expect(OrderPlacedCodec.decode(Buffer.from(entry?.data ?? "", "base64"))).toEqual(order(4));
     await sub.stop();
@@ -171,7 +224,12 @@ describe("show, list and discard", () => {
 
 describe("redact", () => {
   it("follows nested paths, lists and maps", () => {
-    const value = { a: { email: "x@y" }, items: [{ email: "1" }, { email: "2" }], byId: { k: { email: "3" } }, keep: 1 };
+    const value = {
+      a: { email: "x@y" },
+      items: [{ email: "1" }, { email: "2" }],
+      byId: { k: { email: "3" } },
+      keep: 1,
+    };
     const out = redact(value, ["a.email", "items[*].email", "byId[*].email", "missing"]);
     expect(out.value).toEqual({
       a: { email: REDACTED },

@@ -1,4 +1,9 @@
-import { Code, ContractError, type MessageType, type NatsServiceDefinition } from "@contractkit/core";
+import {
+  Code,
+  ContractError,
+  type MessageType,
+  type NatsServiceDefinition,
+} from "@contractkit/core";
 import { type NatsServer, startNatsServer } from "@contractkit/testing";
 import { Kvm } from "@nats-io/kv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,6 +53,17 @@ const StockService: NatsServiceDefinition = {
       longRunning: true,
       subject: "test.rpc.stock.ReserveStock",
     },
+    checkStock: {
+      name: "checkStock",
+      protoName: "CheckStock",
+      kind: "unary",
+      input: orderPlacedEvent() as MessageType<unknown>,
+      output: ReservationType as MessageType<unknown>,
+      timeoutMs: 1000,
+      idempotency: "NO_SIDE_EFFECTS",
+      longRunning: false,
+      subject: "test.rpc.stock.CheckStock",
+    },
   },
 };
 
@@ -70,11 +86,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const pendingKeys = async (bus: Bus, prefix: string) => {
+/** The caller's pending entry of a request in the KV bucket, if any. */
+const pending = async (bus: Bus, caller: string, requestId: string) => {
   const kv = await new Kvm(bus.connection).open("ck_long_running");
-  const keys: string[] = [];
-  for await (const k of await kv.keys(`${prefix}.>`)) keys.push(k);
-  return keys;
+  const entry = await kv.get(`${caller}.test_stock_v1_StockService.ReserveStock.${requestId}`);
+  return entry?.operation === "PUT" ? entry.json<{ state: string; method: string }>() : undefined;
 };
 
 describe("long-running requests", () => {
@@ -85,16 +101,20 @@ describe("long-running requests", () => {
       context: { orderId: "o-1" },
     });
     // The pending state is in KV, not in the sender's memory; the sender goes away.
-    expect(await pendingKeys(sender, "orders")).toEqual([
-      `orders.test_stock_v1_StockService.ReserveStock.${sent.requestId}`,
-    ]);
+    expect(await pending(sender, "orders", sent.requestId)).toMatchObject({
+      state: "pending",
+      method: "reserveStock",
+    });
     await sender.close();
 
     const other = await connect();
     const outcomes: Array<LongRunningOutcome<Reservation>> = [];
-    const listener = await (await createLongRunningCaller(other, { caller: "orders" })).listen(StockService, {
-      reserveStock: (o: LongRunningOutcome<Reservation>) => void outcomes.push(o),
-    });
+    const listener = await (await createLongRunningCaller(other, { caller: "orders" })).listen(
+      StockService,
+      {
+        reserveStock: (o: LongRunningOutcome<Reservation>) => void outcomes.push(o),
+      },
+    );
     const seen: string[] = [];
     const stockBus = await connect();
     const stock = await serveLongRunning(stockBus, StockService, {
@@ -111,7 +131,10 @@ describe("long-running requests", () => {
     expect(outcome?.correlationId).toBe(sent.correlationId);
     expect(outcome?.context).toEqual({ orderId: "o-1" });
     expect(seen).toEqual([`o-1:${sent.correlationId}`]);
-    await eventually(async () => (await pendingKeys(other, "orders")).length === 0, "pending entry removed");
+    await eventually(
+      async () => (await pending(other, "orders", sent.requestId)) === undefined,
+      "pending entry removed",
+    );
     await stock.stop();
     await listener.stop();
     // A stopped service leaves: its pull requests must not hold the next test's messages.
@@ -120,19 +143,25 @@ describe("long-running requests", () => {
   });
 
   it("reports a request that outlives its time-out, once, and ignores a late answer", async () => {
-    const t0 = Date.now();
-    const a = await createLongRunningCaller(await connect(), { caller: "billing", sweepIntervalMs: 200 });
-    const b = await createLongRunningCaller(await connect(), { caller: "billing", sweepIntervalMs: 200 });
+    const a = await createLongRunningCaller(await connect(), {
+      caller: "billing",
+      sweepIntervalMs: 200,
+    });
+    const b = await createLongRunningCaller(await connect(), {
+      caller: "billing",
+      sweepIntervalMs: 200,
+    });
     const outcomes: Array<LongRunningOutcome<Reservation>> = [];
     const handler = (o: LongRunningOutcome<Reservation>) => void outcomes.push(o);
     const listeners = [
       await a.listen(StockService, { reserveStock: handler }),
       await b.listen(StockService, { reserveStock: handler }),
     ];
-    console.log("listening", Date.now() - t0);
     const sent = await a.send(StockService, "reserveStock", order(2), { timeoutMs: 1500 });
-    await eventually(async () => (await pendingKeys(buses[0] as Bus, "billing")).length === 0, "reported and removed");
-    console.log("reported", Date.now() - t0);
+    await eventually(
+      async () => (await pending(buses[0] as Bus, "billing", sent.requestId)) === undefined,
+      "reported and removed",
+    );
     expect(outcomes).toHaveLength(1);
     const [outcome] = outcomes;
     expect(outcome?.kind).toBe("timeout");
@@ -148,14 +177,14 @@ describe("long-running requests", () => {
       },
     });
     const probe = await a.send(StockService, "reserveStock", order(3), { timeoutMs: 60_000 });
-    await eventually(() => outcomes.some((o) => o.requestId === probe.requestId), "a fresh request answered");
-    console.log("probe", Date.now() - t0);
+    await eventually(
+      () => outcomes.some((o) => o.requestId === probe.requestId),
+      "a fresh request answered",
+    );
     expect(ran).toBe(1);
     expect(outcomes.filter((o) => o.requestId === sent.requestId)).toHaveLength(1);
     await stock.stop();
-    console.log("stopped stock", Date.now() - t0);
     for (const l of listeners) await l.stop();
-    console.log("stopped", Date.now() - t0);
   });
 
   it("hands the responder's ContractError to the caller", async () => {
@@ -166,7 +195,10 @@ describe("long-running requests", () => {
     });
     const stock = await serveLongRunning(await connect(), StockService, {
       reserveStock: async (req) => {
-        throw new ContractError(Code.FAILED_PRECONDITION, `${(req as OrderPlaced).orderId} is out of stock`);
+        throw new ContractError(
+          Code.FAILED_PRECONDITION,
+          `${(req as OrderPlaced).orderId} is out of stock`,
+        );
       },
     });
     await caller.send(StockService, "reserveStock", order(4));
@@ -177,8 +209,16 @@ describe("long-running requests", () => {
       expect(outcome.error.code).toBe(Code.FAILED_PRECONDITION);
       expect(outcome.error.rawMessage).toBe("o-4 is out of stock");
     }
-    const refused = await caller.send(StockService, "reserveStock", { ...order(5), amountCents: 0 }).catch((e: unknown) => e);
+    const refused = await caller
+      .send(StockService, "reserveStock", { ...order(5), amountCents: 0 })
+      .catch((e: unknown) => e);
     expect((refused as ContractError).code).toBe(Code.INVALID_ARGUMENT);
+    const notLongRunning = await caller
+      .send(StockService, "checkStock", order(6))
+      .catch((e: unknown) => e);
+    expect(String(notLongRunning)).toContain(
+      '"checkStock" is not a long-running method (long-running: reserveStock)',
+    );
     await stock.stop();
     await listener.stop();
   });

@@ -84,7 +84,7 @@ export function contractImportPath(file: DescFile): string {
 export function isToolingFile(file: DescFile): boolean {
   const name = file.proto.name;
   return (
-    name.startsWith("google/") ||
+    name.startsWith("google/protobuf/") ||
     name.startsWith("contractkit/v1/") ||
     name.startsWith("buf/validate/")
   );

@@ -3,11 +3,7 @@ import type { JetStreamClient } from "@nats-io/jetstream";
 import type { DeadLetterSink, DeliveryFailure } from "../delivery.js";
 import { toMsgHdrs } from "../message-headers.js";
 import { messageOf } from "../nats-errors.js";
-import {
-  type DeadLetterInput,
-  deadLetterHeaders,
-  deadLetterMsgId,
-} from "./dead-letter-record.js";
+import { type DeadLetterInput, deadLetterHeaders, deadLetterMsgId } from "./dead-letter-record.js";
 import { type DeadLetterSettings, deadLetterSubject } from "./dead-letter-settings.js";
 
 export interface MoveResult {
@@ -48,7 +44,11 @@ export async function moveToDeadLetters(
 
 /** What the subscriber reports, as a dead letter. */
 export function failureToDeadLetter(failure: DeliveryFailure, replaySeq?: number): DeadLetterInput {
-  if (failure.stream === undefined || failure.streamSequence === undefined || failure.consumer === undefined) {
+  if (
+    failure.stream === undefined ||
+    failure.streamSequence === undefined ||
+    failure.consumer === undefined
+  ) {
     throw new Error(`dead letters: ${failure.subject} did not come from a JetStream consumer`);
   }
   return {

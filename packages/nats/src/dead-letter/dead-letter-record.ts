@@ -79,7 +79,9 @@ export interface DeadLetter {
 }
 
 /** `dlq:<stream>:<seq>:<consumer>`: one dead letter per message and consumer, whoever moves it. */
-export function deadLetterMsgId(input: Pick<DeadLetterInput, "stream" | "streamSequence" | "consumer" | "replaySeq">): string {
+export function deadLetterMsgId(
+  input: Pick<DeadLetterInput, "stream" | "streamSequence" | "consumer" | "replaySeq">,
+): string {
   const base = `dlq:${input.stream}:${input.streamSequence}:${input.consumer}`;
   return input.replaySeq === undefined ? base : `${base}:replay:${input.replaySeq}`;
 }

@@ -66,12 +66,20 @@ export function resolveDeadLetterSettings(input: DeadLetterSettingsInput = {}): 
     replicas: input.replicas ?? 1,
     storage: input.storage ?? "file",
   };
-  for (const name of ["stream", "replayStream", "advisoryStream", "auditStream", "sweeperDurable"] as const) {
+  for (const name of [
+    "stream",
+    "replayStream",
+    "advisoryStream",
+    "auditStream",
+    "sweeperDurable",
+  ] as const) {
     assertResourceName(s[name], `dead letters: ${name}`);
   }
   for (const name of ["subjectPrefix", "replaySubjectPrefix", "auditSubjectPrefix"] as const) {
     if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(s[name])) {
-      throw new Error(`dead letters: ${name} "${s[name]}" must be dot-separated tokens without wildcards`);
+      throw new Error(
+        `dead letters: ${name} "${s[name]}" must be dot-separated tokens without wildcards`,
+      );
     }
   }
   return s;

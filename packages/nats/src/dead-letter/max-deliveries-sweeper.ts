@@ -2,10 +2,10 @@ import { Code } from "@contractkit/core";
 import {
   AckPolicy,
   DeliverPolicy,
+  type JetStreamManager,
   type JsMsg,
   jetstream,
   jetstreamManager,
-  type JetStreamManager,
 } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { msToNanos } from "../duration.js";
@@ -31,7 +31,13 @@ export interface SweeperOptions extends DeadLetterSettingsInput {
   /** Which consumers the backstop covers (default every one). */
   include?: (stream: string, consumer: string) => boolean;
   /** Called after each move (logging, tests). */
-  onMoved?: (moved: { stream: string; streamSequence: number; consumer: string; seq: number; duplicate: boolean }) => void;
+  onMoved?: (moved: {
+    stream: string;
+    streamSequence: number;
+    consumer: string;
+    seq: number;
+    duplicate: boolean;
+  }) => void;
   /** Called when an advisory could not be handled; it is retried later. */
   onError?: (error: Error) => void;
 }
@@ -134,10 +140,12 @@ async function deadLetterOf(
   s: DeadLetterSettings,
   adv: MaxDeliveriesAdvisory,
 ): Promise<DeadLetterInput> {
-  const stored = await jsm.streams.getMessage(adv.stream, { seq: adv.stream_seq }).catch((err: unknown) => {
-    if (isNotFound(err) || /no message found/i.test(messageOf(err))) return null;
-    throw err;
-  });
+  const stored = await jsm.streams
+    .getMessage(adv.stream, { seq: adv.stream_seq })
+    .catch((err: unknown) => {
+      if (isNotFound(err) || /no message found/i.test(messageOf(err))) return null;
+      throw err;
+    });
   const headers = stored ? fromMsgHdrs(stored.header) : {};
   const error = stored
     ? `delivered ${adv.deliveries} time(s) to ${adv.consumer} without an ack or a reported failure: the handler crashed the process, ran out of memory, or hung past ackWait`

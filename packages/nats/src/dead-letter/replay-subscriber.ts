@@ -1,7 +1,8 @@
 import type { EventDefinition } from "@contractkit/core";
-import { AckPolicy, DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
+import type { JsMsg } from "@nats-io/jetstream";
 import type { BusRuntime } from "../bus-runtime.js";
 import type { EventHandler } from "../delivery.js";
+import { nanosToMs } from "../duration.js";
 import { fromMsgHdrs } from "../message-headers.js";
 import { isNotFound, messageOf } from "../nats-errors.js";
 import { processDelivery } from "../process-delivery.js";
@@ -9,11 +10,8 @@ import { subscribeStream } from "../subscriber.js";
 import type { SubscribeOptions, Subscription } from "../subscription-options.js";
 import { createDeadLetterSink } from "./dead-letter-mover.js";
 import { originalHeaders, ReplayHeader } from "./dead-letter-record.js";
-import {
-  type DeadLetterSettings,
-  replayDurable,
-  replaySubject,
-} from "./dead-letter-settings.js";
+import { type DeadLetterSettings, replayDurable, replaySubject } from "./dead-letter-settings.js";
+import { ensureReplayConsumer } from "./dead-letter-streams.js";
 
 /**
  * A stream subscription with the message hospital plugged in: messages that can never
@@ -66,27 +64,30 @@ async function subscribeReplays<T, K extends string>(
   const mainConfig = (await jsm.consumers.info(stream, consumer)).config;
   const durable = replayDurable(stream, consumer);
   const filter = replaySubject(s, stream, consumer);
-  try {
-    await jsm.consumers.info(s.replayStream, durable);
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    try {
-      await jsm.consumers.add(s.replayStream, {
-        durable_name: durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: filter,
-        ack_wait: mainConfig.ack_wait ?? 30_000_000_000,
-        max_deliver: mainConfig.max_deliver ?? 10,
-      });
-    } catch (addErr) {
+  const exists = await jsm.consumers.info(s.replayStream, durable).then(
+    () => true,
+    (err: unknown) => {
+      if (isNotFound(err)) return false;
+      throw err;
+    },
+  );
+  if (!exists) {
+    if (options.createConsumer === false) {
       throw new Error(
-        `subscribe(${event.typeName}): cannot create the replay consumer ${s.replayStream}/${durable}: ${messageOf(addErr)} (are the hospital's streams provisioned? run \`contractkit hospital init\` or ensureDeadLetterStreams)`,
-        { cause: addErr },
+        `subscribe(${event.typeName}): replay consumer ${s.replayStream}/${durable} does not exist and createConsumer is false: run \`contractkit hospital init\``,
       );
     }
+    await ensureReplayConsumer(jsm, s, stream, consumer, {
+      ackWaitMs: nanosToMs(mainConfig.ack_wait ?? 30_000_000_000),
+      maxDeliver: mainConfig.max_deliver ?? 10,
+    }).catch((err: unknown) => {
+      throw new Error(
+        `subscribe(${event.typeName}): ${messageOf(err)} (are the hospital's streams provisioned? run \`contractkit hospital init\` or ensureDeadLetterStreams)`,
+        { cause: err },
+      );
+    });
   }
-  const ackWaitMs = Math.round((mainConfig.ack_wait ?? 30_000_000_000) / 1_000_000);
+  const ackWaitMs = nanosToMs(mainConfig.ack_wait ?? 30_000_000_000);
   const maxDeliver = mainConfig.max_deliver ?? -1;
   const messages = await (await rt.js.consumers.get(s.replayStream, durable)).consume({
     max_messages: 4,
@@ -130,5 +131,12 @@ async function subscribeReplays<T, K extends string>(
     return stopping;
   };
   options.signal?.addEventListener("abort", () => void stop(), { once: true });
-  return { subject: filter, stream: s.replayStream, consumer: durable, stop, closed: loop, [Symbol.asyncDispose]: stop };
+  return {
+    subject: filter,
+    stream: s.replayStream,
+    consumer: durable,
+    stop,
+    closed: loop,
+    [Symbol.asyncDispose]: stop,
+  };
 }

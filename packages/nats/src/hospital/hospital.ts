@@ -1,7 +1,12 @@
 import { Code, ContractError, Header } from "@contractkit/core";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { type DeadLetter, parseDeadLetter, ReplayHeader, originalHeaders } from "../dead-letter/dead-letter-record.js";
+import {
+  type DeadLetter,
+  originalHeaders,
+  parseDeadLetter,
+  ReplayHeader,
+} from "../dead-letter/dead-letter-record.js";
 import {
   type DeadLetterSettingsInput,
   replaySubject,
@@ -76,10 +81,15 @@ export async function createHospital(
       if (isNotFound(err) || /no message found/i.test(messageOf(err))) return null;
       throw err;
     });
-    if (!stored || !stored.subject.startsWith(`${s.subjectPrefix}.`)) {
+    if (!stored?.subject.startsWith(`${s.subjectPrefix}.`)) {
       throw new ContractError(Code.NOT_FOUND, `no dead letter ${seq} in stream ${s.stream}`);
     }
-    return parseDeadLetter({ seq: stored.seq, time: stored.time, headers: fromMsgHdrs(stored.header), data: stored.data });
+    return parseDeadLetter({
+      seq: stored.seq,
+      time: stored.time,
+      headers: fromMsgHdrs(stored.header),
+      data: stored.data,
+    });
   };
 
   const remove = async (seq: number) => {
@@ -95,7 +105,12 @@ export async function createHospital(
       const out: DeadLetter[] = [];
       const limit = filter.limit ?? Number.POSITIVE_INFINITY;
       for await (const m of readStream(js, jsm, s.stream, subject)) {
-        const dl = parseDeadLetter({ seq: m.seq, time: m.time, headers: fromMsgHdrs(m.msg.headers), data: m.msg.data });
+        const dl = parseDeadLetter({
+          seq: m.seq,
+          time: m.time,
+          headers: fromMsgHdrs(m.msg.headers),
+          data: m.msg.data,
+        });
         if (matches(dl, filter)) out.push(dl);
         if (out.length >= limit) break;
       }
@@ -104,12 +119,16 @@ export async function createHospital(
     get,
     async show(seq) {
       const dl = await get(seq);
-      if (!options.decoder) return { deadLetter: dl, decodeError: "no contract given to decode with" };
+      if (!options.decoder)
+        return { deadLetter: dl, decodeError: "no contract given to decode with" };
       try {
         const decoded = options.decoder(dl.type, dl.data);
         return decoded
           ? { deadLetter: dl, decoded }
-          : { deadLetter: dl, decodeError: `type "${dl.type || "(no ce-type)"}" is not in the contract` };
+          : {
+              deadLetter: dl,
+              decodeError: `type "${dl.type || "(no ce-type)"}" is not in the contract`,
+            };
       } catch (err) {
         return { deadLetter: dl, decodeError: `not a valid ${dl.type}: ${messageOf(err)}` };
       }
@@ -157,7 +176,8 @@ function matches(dl: DeadLetter, f: DeadLetterFilter): boolean {
   if (f.stream && dl.stream !== f.stream) return false;
   if (f.error) {
     const e = f.error.toLowerCase();
-    if (dl.codeName.toLowerCase() !== e && dl.kind !== e && !dl.error.toLowerCase().includes(e)) return false;
+    if (dl.codeName.toLowerCase() !== e && dl.kind !== e && !dl.error.toLowerCase().includes(e))
+      return false;
   }
   return true;
 }

@@ -35,7 +35,10 @@ export function decoderFromTypes(types: readonly MessageType<unknown>[]): Messag
  * every value of a map (`email`, `customer.email`, `items[*].email`). Returns a copy;
  * unset fields stay unset.
  */
-export function redact(value: unknown, paths: readonly string[]): { value: unknown; redacted: string[] } {
+export function redact(
+  value: unknown,
+  paths: readonly string[],
+): { value: unknown; redacted: string[] } {
   const copy = structuredClone(value);
   const redacted: string[] = [];
   for (const path of paths) {
@@ -74,7 +77,8 @@ export function toJsonSafe(value: unknown): unknown {
   if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(toJsonSafe);
-  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), toJsonSafe(v)]));
+  if (value instanceof Map)
+    return Object.fromEntries([...value].map(([k, v]) => [String(k), toJsonSafe(v)]));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJsonSafe(v);

@@ -18,6 +18,7 @@ export interface StoredMessage {
 /**
  * Reads every message of a stream that matches `filter`, oldest first, through an
  * ephemeral consumer that acks nothing (the stream is not changed). Stops after `limit`.
+ * `lastPerSubject` reads only the newest message of each subject (a KV bucket's keys).
  */
 export async function* readStream(
   js: JetStreamClient,
@@ -25,10 +26,11 @@ export async function* readStream(
   stream: string,
   filter: string,
   limit = Number.POSITIVE_INFINITY,
+  lastPerSubject = false,
 ): AsyncGenerator<StoredMessage> {
   const info = await jsm.consumers.add(stream, {
     ack_policy: AckPolicy.None,
-    deliver_policy: DeliverPolicy.All,
+    deliver_policy: lastPerSubject ? DeliverPolicy.LastPerSubject : DeliverPolicy.All,
     filter_subject: filter,
     inactive_threshold: msToNanos(60_000),
     mem_storage: true,

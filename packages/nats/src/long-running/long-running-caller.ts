@@ -11,11 +11,19 @@ import {
   runWithContext,
   validate,
 } from "@contractkit/core";
-import { jetstream, jetstreamManager, type JsMsg } from "@nats-io/jetstream";
+import { type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { fromMsgHdrs, toMsgHdrs } from "../message-headers.js";
 import { assertResourceName } from "../naming.js";
 import { ensureDurable, runLoop } from "./durable-consumer.js";
+import type {
+  LongRunningListener,
+  LongRunningOutcome,
+  OutcomeBase,
+  OutcomeHandler,
+  SendOptions,
+  SentRequest,
+} from "./long-running-outcome.js";
 import {
   LongRunningHeader,
   type LongRunningSettingsInput,
@@ -25,7 +33,7 @@ import {
   responseSubject,
   serviceToken,
 } from "./long-running-settings.js";
-import { type PendingEntry, type PendingRequest, PendingStore } from "./pending-store.js";
+import { type PendingRequest, PendingStore } from "./pending-store.js";
 import { errorFromHeaders } from "./status-headers.js";
 
 export interface LongRunningCallerOptions extends LongRunningSettingsInput {
@@ -41,54 +49,23 @@ export interface LongRunningCallerOptions extends LongRunningSettingsInput {
   onError?: (error: Error) => void;
 }
 
-export interface SendOptions {
-  /** Time until the request is reported as timed out (default the method's `timeout_ms`, else 1 h). */
-  timeoutMs?: number;
-  /** Kept with the pending request and handed back with its outcome. */
-  context?: Record<string, string>;
-  headers?: Record<string, string>;
-}
-
-export interface SentRequest {
-  /** The request's `ce-id`: what the answer is matched by. */
-  readonly requestId: string;
-  readonly correlationId: string;
-  readonly deadline: Date;
-}
-
-interface OutcomeBase {
-  readonly requestId: string;
-  readonly correlationId: string;
-  /** The method's ts-proto name. */
-  readonly method: string;
-  readonly context: Readonly<Record<string, string>>;
-  readonly sentAt: Date;
-  readonly deadline: Date;
-}
-
-/** What became of a long-running request: its answer, the error it failed with, or no answer in time. */
-export type LongRunningOutcome<O> = OutcomeBase &
-  (
-    | { readonly kind: "response"; readonly response: O }
-    | { readonly kind: "error"; readonly error: ContractError }
-    | { readonly kind: "timeout"; readonly error: ContractError }
-  );
-
-export type OutcomeHandler<O> = (outcome: LongRunningOutcome<O>) => Promise<void> | void;
-
-export interface LongRunningListener {
-  stop(): Promise<void>;
-}
-
 export interface LongRunningCaller {
   /** Sends and returns at once; the outcome reaches whichever instance listens. */
-  send<I>(service: NatsServiceDefinition, method: string, request: I, options?: SendOptions): Promise<SentRequest>;
+  send<I>(
+    service: NatsServiceDefinition,
+    method: string,
+    request: I,
+    options?: SendOptions,
+  ): Promise<SentRequest>;
   /**
    * Takes the outcomes of this caller's requests to `service`, one handler per method.
    * Every instance may listen: each answer and each time-out is handled by one of them.
    */
-  // biome-ignore lint/suspicious/noExplicitAny: handlers of different methods have different output types
-  listen(service: NatsServiceDefinition, handlers: Record<string, OutcomeHandler<any>>): Promise<LongRunningListener>;
+  listen(
+    service: NatsServiceDefinition,
+    // biome-ignore lint/suspicious/noExplicitAny: handlers of different methods take different output types
+    handlers: Record<string, OutcomeHandler<any>>,
+  ): Promise<LongRunningListener>;
 }
 
 /**
@@ -136,7 +113,11 @@ export async function createLongRunningCaller(
           `time-out ${timeoutMs} ms is out of range: more than 0 and at most pendingTtlMs (${s.pendingTtlMs} ms)`,
         );
       }
-      const envelope = createEnvelope({ type: m.input.typeName, source: caller, context: currentContext() });
+      const envelope = createEnvelope({
+        type: m.input.typeName,
+        source: caller,
+        context: currentContext(),
+      });
       const requestId = envelope[Header.id] as string;
       const sentAt = new Date();
       const deadline = new Date(sentAt.getTime() + timeoutMs);
@@ -175,7 +156,10 @@ export async function createLongRunningCaller(
 
     async listen(service, handlers) {
       const byProto = new Map(
-        Object.entries(handlers).map(([name, h]) => [methodOf(service, name).protoName, { name, h }]),
+        Object.entries(handlers).map(([name, h]) => [
+          methodOf(service, name).protoName,
+          { name, h },
+        ]),
       );
       const token = serviceToken(service);
       const durable = `lr_${caller}_${token}`;
@@ -183,7 +167,9 @@ export async function createLongRunningCaller(
         ackWaitMs: 30_000,
         maxDeliver: options.maxDeliver ?? 10,
       });
-      const messages = await (await js.consumers.get(s.stream, durable)).consume({ max_messages: 8 });
+      const messages = await (await js.consumers.get(s.stream, durable)).consume({
+        max_messages: 8,
+      });
 
       const handleAnswer = async (msg: JsMsg) => {
         const h = fromMsgHdrs(msg.headers);
@@ -195,7 +181,7 @@ export async function createLongRunningCaller(
           return;
         }
         const entry = await store.get(keyOf(service, protoName, requestId));
-        if (!entry || entry.value.state !== "pending") {
+        if (entry?.value.state !== "pending") {
           msg.ack(); // already answered, or reported as timed out: a late answer
           return;
         }
@@ -214,13 +200,19 @@ export async function createLongRunningCaller(
                 : {
                     ...outcomeBase(entry.value),
                     kind: "error",
-                    error: new ContractError(Code.INTERNAL, `the answer breaks its contract: ${formatViolations(violations)}`),
+                    error: new ContractError(
+                      Code.INTERNAL,
+                      `the answer breaks its contract: ${formatViolations(violations)}`,
+                    ),
                   };
           } catch (err) {
             outcome = {
               ...outcomeBase(entry.value),
               kind: "error",
-              error: new ContractError(Code.INTERNAL, `the answer is not a valid ${m.output.typeName}: ${String(err)}`),
+              error: new ContractError(
+                Code.INTERNAL,
+                `the answer is not a valid ${m.output.typeName}: ${String(err)}`,
+              ),
             };
           }
         }
@@ -275,7 +267,9 @@ export async function createLongRunningCaller(
       let sweeping: Promise<void> | undefined;
       const timer = setInterval(() => {
         sweeping ??= sweepOnce()
-          .catch((err: unknown) => options.onError?.(err instanceof Error ? err : new Error(String(err))))
+          .catch((err: unknown) =>
+            options.onError?.(err instanceof Error ? err : new Error(String(err))),
+          )
           .finally(() => {
             sweeping = undefined;
           });

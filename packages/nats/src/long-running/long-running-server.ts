@@ -8,7 +8,7 @@ import {
   runWithContext,
   validate,
 } from "@contractkit/core";
-import { jetstream, jetstreamManager, type JsMsg } from "@nats-io/jetstream";
+import { type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { backoffDelay } from "../backoff.js";
 import { fromMsgHdrs, toMsgHdrs } from "../message-headers.js";
@@ -62,9 +62,17 @@ export async function serveLongRunning(
     const m = methodOf(service, name);
     const durable = `lr_${serviceToken(service)}_${m.protoName}`;
     const subject = requestSubject(s, service, m.protoName);
-    await ensureDurable(jsm, s.stream, durable, subject, { ackWaitMs: options.ackWaitMs ?? 300_000, maxDeliver });
+    await ensureDurable(jsm, s.stream, durable, subject, {
+      ackWaitMs: options.ackWaitMs ?? 300_000,
+      maxDeliver,
+    });
 
-    const answer = async (msg: JsMsg, headers: Record<string, string>, data: Uint8Array, extra: Record<string, string>) => {
+    const answer = async (
+      msg: JsMsg,
+      headers: Record<string, string>,
+      data: Uint8Array,
+      extra: Record<string, string>,
+    ) => {
       const requestId = headers[LongRunningHeader.requestId] ?? "";
       await js.publish(headers[LongRunningHeader.replyTo] as string, data, {
         msgID: `lr-res:${requestId}`,
@@ -88,7 +96,10 @@ export async function serveLongRunning(
       const envelope = readEnvelope((n) => headers[n]);
       const abort = new AbortController();
       const timer = Number.isFinite(deadline)
-        ? setTimeout(() => abort.abort(new DOMException("the request's deadline passed", "TimeoutError")), deadline - Date.now())
+        ? setTimeout(
+            () => abort.abort(new DOMException("the request's deadline passed", "TimeoutError")),
+            deadline - Date.now(),
+          )
         : undefined;
       timer?.unref?.();
       const ctx: RpcHandlerContext = {
@@ -110,12 +121,20 @@ export async function serveLongRunning(
         try {
           request = m.input.codec.decode(msg.data);
         } catch (err) {
-          return await fail(new ContractError(Code.INVALID_ARGUMENT, `not a valid ${m.input.typeName}: ${String(err)}`));
+          return await fail(
+            new ContractError(
+              Code.INVALID_ARGUMENT,
+              `not a valid ${m.input.typeName}: ${String(err)}`,
+            ),
+          );
         }
         const violations = validate(m.input, request);
         if (violations.length > 0) {
           return await fail(
-            new ContractError(Code.INVALID_ARGUMENT, `the request breaks its contract: ${formatViolations(violations)}`),
+            new ContractError(
+              Code.INVALID_ARGUMENT,
+              `the request breaks its contract: ${formatViolations(violations)}`,
+            ),
           );
         }
         let output: unknown;
@@ -131,7 +150,12 @@ export async function serveLongRunning(
         }
         const outViolations = validate(m.output, output);
         if (outViolations.length > 0) {
-          return await fail(new ContractError(Code.INTERNAL, `the answer breaks its contract: ${formatViolations(outViolations)}`));
+          return await fail(
+            new ContractError(
+              Code.INTERNAL,
+              `the answer breaks its contract: ${formatViolations(outViolations)}`,
+            ),
+          );
         }
         await answer(msg, headers, m.output.codec.encode(output), {
           ...createEnvelope({ type: m.output.typeName, source, context: ctx }),

@@ -27,7 +27,9 @@ export interface LongRunningSettingsInput {
 
 export type LongRunningSettings = Required<LongRunningSettingsInput>;
 
-export function resolveLongRunningSettings(input: LongRunningSettingsInput = {}): LongRunningSettings {
+export function resolveLongRunningSettings(
+  input: LongRunningSettingsInput = {},
+): LongRunningSettings {
   const s: LongRunningSettings = {
     stream: input.stream ?? "CK_LONG_RUNNING",
     subjectPrefix: input.subjectPrefix ?? "ck.lr",
@@ -61,7 +63,11 @@ export function serviceToken(service: Pick<NatsServiceDefinition, "typeName">): 
   return service.typeName.replace(/\./g, "_");
 }
 
-export function requestSubject(s: LongRunningSettings, service: NatsServiceDefinition, protoName: string): string {
+export function requestSubject(
+  s: LongRunningSettings,
+  service: NatsServiceDefinition,
+  protoName: string,
+): string {
   return `${s.subjectPrefix}.req.${serviceToken(service)}.${protoName}`;
 }
 
@@ -74,12 +80,18 @@ export function responseSubject(
   return `${s.subjectPrefix}.res.${caller}.${serviceToken(service)}.${protoName}`;
 }
 
-/** The method of a NATS service definition, or an error naming the known ones. */
+/**
+ * A method of a NATS service definition that the contract marks long-running
+ * (`(contractkit.v1.method).long_running`), or an error naming the ones that are.
+ */
 export function methodOf(service: NatsServiceDefinition, method: string) {
   const m = service.methods[method];
-  if (!m) {
+  const marked = Object.values(service.methods)
+    .filter((x) => x.longRunning)
+    .map((x) => x.name);
+  if (!m?.longRunning) {
     throw new Error(
-      `${service.typeName} has no method "${method}" (methods: ${Object.keys(service.methods).join(", ") || "none"})`,
+      `${service.typeName}: "${method}" is not a long-running method (long-running: ${marked.join(", ") || "none"}); mark it with (contractkit.v1.method).long_running or call it over NATS RPC`,
     );
   }
   return m;

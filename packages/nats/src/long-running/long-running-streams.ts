@@ -9,7 +9,9 @@ import { isNotFound, messageOf } from "../nats-errors.js";
 import type { LongRunningSettings } from "./long-running-settings.js";
 
 /** The stream that carries long-running requests and their answers. */
-export function longRunningStreamConfig(s: LongRunningSettings): Partial<StreamConfig> & { name: string } {
+export function longRunningStreamConfig(
+  s: LongRunningSettings,
+): Partial<StreamConfig> & { name: string } {
   return {
     name: s.stream,
     subjects: [`${s.subjectPrefix}.>`],
@@ -23,7 +25,10 @@ export function longRunningStreamConfig(s: LongRunningSettings): Partial<StreamC
 }
 
 /** Creates the stream (or updates its limits). Development and `contractkit` tooling; needs admin rights. */
-export async function ensureLongRunningStream(jsm: JetStreamManager, s: LongRunningSettings): Promise<void> {
+export async function ensureLongRunningStream(
+  jsm: JetStreamManager,
+  s: LongRunningSettings,
+): Promise<void> {
   const cfg = longRunningStreamConfig(s);
   try {
     const info = await jsm.streams.info(cfg.name).catch((err: unknown) => {
@@ -33,8 +38,11 @@ export async function ensureLongRunningStream(jsm: JetStreamManager, s: LongRunn
     if (!info) await jsm.streams.add(cfg);
     else await jsm.streams.update(cfg.name, { ...info.config, ...cfg });
   } catch (err) {
-    throw new Error(`long-running requests: cannot provision stream ${cfg.name}: ${messageOf(err)}`, {
-      cause: err,
-    });
+    throw new Error(
+      `long-running requests: cannot provision stream ${cfg.name}: ${messageOf(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
 }

@@ -1,6 +1,13 @@
-import { StorageType } from "@nats-io/jetstream";
+import {
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+  StorageType,
+} from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
+import { readStream } from "../hospital/stream-reader.js";
 import type { LongRunningSettings } from "./long-running-settings.js";
 
 /** A pending long-running request, as the caller keeps it (JSON in the KV bucket). */
@@ -31,7 +38,12 @@ export interface PendingEntry {
  * racing for the same entry, one wins.
  */
 export class PendingStore {
-  private constructor(private readonly kv: KV) {}
+  private constructor(
+    private readonly kv: KV,
+    private readonly bucket: string,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+  ) {}
 
   static async open(nc: NatsConnection, s: LongRunningSettings): Promise<PendingStore> {
     const kv = await new Kvm(nc).create(s.bucket, {
@@ -40,7 +52,12 @@ export class PendingStore {
       replicas: s.replicas,
       storage: s.storage === "memory" ? StorageType.Memory : StorageType.File,
     });
-    return new PendingStore(kv);
+    return new PendingStore(
+      kv,
+      s.bucket,
+      jetstream(nc),
+      await jetstreamManager(nc, { checkAPI: false }),
+    );
   }
 
   async add(key: string, value: PendingRequest): Promise<void> {
@@ -49,13 +66,17 @@ export class PendingStore {
 
   async get(key: string): Promise<PendingEntry | undefined> {
     const e = await this.kv.get(key);
-    if (!e || e.operation !== "PUT" || e.length === 0) return undefined;
+    if (e?.operation !== "PUT" || e.length === 0) return undefined;
     return { key, revision: e.revision, value: e.json<PendingRequest>() };
   }
 
   /** Marks an entry as being reported as timed out; false when another instance got there first. */
   async claim(entry: PendingEntry, now: Date): Promise<PendingEntry | undefined> {
-    const value: PendingRequest = { ...entry.value, state: "timing-out", claimedAt: now.toISOString() };
+    const value: PendingRequest = {
+      ...entry.value,
+      state: "timing-out",
+      claimedAt: now.toISOString(),
+    };
     try {
       const revision = await this.kv.update(entry.key, JSON.stringify(value), entry.revision);
       return { key: entry.key, revision, value };
@@ -74,10 +95,24 @@ export class PendingStore {
     }
   }
 
-  /** Keys under a prefix (`<caller>.<service>.>`). */
+  /**
+   * Keys under a prefix (`<caller>.<service>`), read from the bucket's stream (newest
+   * entry per key, deleted keys skipped) so that the listing always ends.
+   */
   async keys(prefix: string): Promise<string[]> {
     const out: string[] = [];
-    for await (const k of await this.kv.keys(`${prefix}.>`)) out.push(k);
+    const subjectPrefix = `$KV.${this.bucket}.`;
+    for await (const m of readStream(
+      this.js,
+      this.jsm,
+      `KV_${this.bucket}`,
+      `${subjectPrefix}${prefix}.>`,
+      undefined,
+      true,
+    )) {
+      const op = m.msg.headers?.get("KV-Operation") ?? "";
+      if (op === "" || op === "PUT") out.push(m.subject.slice(subjectPrefix.length));
+    }
     return out;
   }
 }

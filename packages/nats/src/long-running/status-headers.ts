@@ -23,7 +23,9 @@ export function errorHeaders(error: unknown): Record<string, string> {
 }
 
 /** The ContractError an answer carries, or undefined for a success. */
-export function errorFromHeaders(headers: Readonly<Record<string, string>>): ContractError | undefined {
+export function errorFromHeaders(
+  headers: Readonly<Record<string, string>>,
+): ContractError | undefined {
   const raw = headers[Header.statusCode];
   if (raw === undefined) return undefined;
   const code = parseCode(raw) ?? Code.UNKNOWN;
