@@ -11,7 +11,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   // verbs are registered here, one line each
   breaking: () => import("./commands/breaking.js"),
   generate: () => import("./commands/generate.js"),
-  hospital: () => import("./commands/hospital.js"),
+  hospital: () => import("./commands/hospital/index.js"),
   init: () => import("./commands/init.js"),
   nats: () => import("./commands/nats.js"),
 };

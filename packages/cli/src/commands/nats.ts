@@ -1,22 +1,22 @@
-import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { Manifest } from "@contractkit/core";
 import {
   applyPlan,
-  type BusAuth,
-  type BusTls,
-  connectBus,
   desiredFromManifest,
   formatPlan,
   type NatsConfig,
   type ProvisioningPlan,
-  parseNatsConfig,
   planProvisioning,
 } from "@contractkit/nats";
 import { CliError } from "../cli-error.js";
-import { CONFIG_FILE, loadConfig } from "../config.js";
 import type { Command } from "../main.js";
+import { readManifestFile } from "../manifest-file.js";
+import {
+  connectForCli,
+  loadNatsConfig,
+  natsConnectionOptions,
+  serversOf,
+} from "../nats-connection.js";
 
 const HELP = `usage: contractkit nats plan|apply [options]
 
@@ -64,30 +64,15 @@ export const command: Command = {
     }
     const config = natsConfig(values.replicas);
     const manifestPath = resolve(values.manifest ?? "gen/contractkit.manifest.json");
-    const manifest = readManifest(manifestPath);
+    const manifest = readManifestFile(manifestPath);
     let desired: ReturnType<typeof desiredFromManifest>;
     try {
       desired = desiredFromManifest(manifest, config);
     } catch (err) {
       throw new CliError("CK_MANIFEST_INVALID", `${manifestPath}: ${(err as Error).message}`);
     }
-    const servers = values.server?.length
-      ? values.server
-      : (config.servers ?? process.env.NATS_URL ?? "nats://127.0.0.1:4222");
-    const bus = await connectBus({
-      servers: servers as string | string[],
-      name: "contractkit-cli",
-      maxReconnectAttempts: 0,
-      telemetry: false,
-      ...credentials(values, config),
-    }).catch((err: unknown) => {
-      throw new CliError(
-        "CK_NATS_CONNECT",
-        `${(err as Error).message}; pass --server or set nats.servers in ${CONFIG_FILE}`,
-        2,
-        { cause: err },
-      );
-    });
+    const servers = serversOf(values, config);
+    const bus = await connectForCli(values, config, "contractkit-cli");
     try {
       const jsm = await bus
         .manager()
@@ -149,14 +134,8 @@ function parseOptions(argv: string[]) {
       args: argv,
       options: {
         manifest: { type: "string" },
-        server: { type: "string", multiple: true },
         replicas: { type: "string" },
-        user: { type: "string" },
-        password: { type: "string" },
-        token: { type: "string" },
-        nkey: { type: "string" },
-        creds: { type: "string" },
-        "tls-ca": { type: "string" },
+        ...natsConnectionOptions,
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -171,13 +150,7 @@ function parseOptions(argv: string[]) {
 }
 
 function natsConfig(replicas: string | undefined): NatsConfig {
-  const section = loadConfig().nats as Record<string, unknown> | undefined;
-  let config: NatsConfig;
-  try {
-    config = parseNatsConfig(section ?? {}, CONFIG_FILE);
-  } catch (err) {
-    throw new CliError("CK_CONFIG_INVALID", (err as Error).message, 2, { cause: err });
-  }
+  let config = loadNatsConfig();
   if (replicas !== undefined) {
     const n = Number(replicas);
     if (!Number.isInteger(n) || n < 1 || n > 5) {
@@ -186,59 +159,6 @@ function natsConfig(replicas: string | undefined): NatsConfig {
     config = { ...config, streams: { ...config.streams, replicas: n } };
   }
   return config;
-}
-
-function readManifest(path: string): Manifest {
-  if (!existsSync(path)) {
-    throw new CliError(
-      "CK_MANIFEST_NOT_FOUND",
-      `${path} not found: run \`contractkit generate\` first, or pass --manifest FILE`,
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new CliError(
-      "CK_MANIFEST_INVALID",
-      `${path}: not valid JSON (${(err as Error).message}); run \`contractkit generate\` again`,
-    );
-  }
-  const m = parsed as Partial<Manifest> | null;
-  if (m?.manifestVersion !== 1 || !Array.isArray(m.streams) || !Array.isArray(m.events)) {
-    throw new CliError(
-      "CK_MANIFEST_INVALID",
-      `${path}: not a ContractKit manifest (manifestVersion 1 with streams and events expected); run \`contractkit generate\` again`,
-    );
-  }
-  return m as Manifest;
-}
-
-type Values = ReturnType<typeof parseOptions>["values"];
-
-function credentials(values: Values, config: NatsConfig): { auth?: BusAuth; tls?: BusTls } {
-  const out: { auth?: BusAuth; tls?: BusTls } = {};
-  if (values.user !== undefined) out.auth = { user: values.user, password: values.password ?? "" };
-  else if (values.token !== undefined) out.auth = { token: values.token };
-  else if (values.nkey !== undefined) out.auth = { nkeySeedFile: values.nkey };
-  else if (values.creds !== undefined) out.auth = { credsFile: values.creds };
-  else if (config.auth) {
-    const a = config.auth;
-    out.auth = "user" in a ? { user: a.user, password: a.password } : a;
-  }
-  for (const file of [values.nkey, values.creds, values["tls-ca"]]) {
-    if (file !== undefined && !existsSync(file)) {
-      throw new CliError("CK_NATS_USAGE", `${file} not found`);
-    }
-  }
-  const tls: BusTls = { ...stripUndefined(config.tls ?? {}) };
-  if (values["tls-ca"]) tls.caFile = values["tls-ca"];
-  if (Object.keys(tls).length > 0) out.tls = tls;
-  return out;
-}
-
-function stripUndefined<T extends object>(o: T): { [K in keyof T]-?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
 }
 
 function print(plan: ProvisioningPlan, json: boolean, action: string): void {

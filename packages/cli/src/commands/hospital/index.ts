@@ -1,39 +1,17 @@
-import { existsSync, readFileSync } from "node:fs";
 import { userInfo } from "node:os";
-import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { Code, isContractError } from "@contractkit/core";
 import {
-  createFileRegistry,
-  type DescExtension,
-  type DescMessage,
-  fromBinary,
-  getOption,
-  hasOption,
-  toJson,
-} from "@bufbuild/protobuf";
-import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
-import { buildImage, materializeValidateProto, openProtoInput } from "@contractkit/compat/internal";
-import { Code, isContractError, type Manifest } from "@contractkit/core";
-import {
-  assertNoSubjectOverlap,
-  type Bus,
-  connectBus,
   createHospital,
   type DeadLetter,
-  type DeadLetterSettings,
-  durableName,
-  ensureDeadLetterStreams,
-  ensureReplayConsumer,
   type Hospital,
-  type MessageDecoder,
-  type NatsConfig,
-  parseNatsConfig,
-  redact,
   resolveDeadLetterSettings,
 } from "@contractkit/nats";
-import { CliError } from "../cli-error.js";
-import { CONFIG_FILE, loadConfig } from "../config.js";
-import type { Command } from "../main.js";
+import { CliError } from "../../cli-error.js";
+import type { Command } from "../../main.js";
+import { connectForCli, loadNatsConfig, natsConnectionOptions } from "../../nats-connection.js";
+import { decoderFor } from "./decoder.js";
+import { init } from "./provision.js";
 
 const HELP = `usage: contractkit hospital <action> [options]
 
@@ -62,8 +40,6 @@ The message hospital: the dead letters of every JetStream consumer.
 Exit codes: 0 done; 2 bad input (unknown action or dead letter, no reason, cannot
 connect, streams missing: run \`contractkit hospital init\`).`;
 
-const DEFAULT_MANIFEST = "gen/contractkit.manifest.json";
-type JetStreamManager = Awaited<ReturnType<Bus["manager"]>>;
 const ACTIONS = new Set(["init", "list", "show", "replay", "discard", "audit"]);
 
 export const command: Command = {
@@ -98,7 +74,7 @@ export const command: Command = {
     if (action === "discard" && !v.reason?.trim()) {
       throw usage("discard needs --reason TEXT: it is kept in the audit log");
     }
-    const bus = await connect(v);
+    const bus = await connectForCli(v, loadNatsConfig(), "contractkit-hospital");
     try {
       const jsm = await bus.manager();
       if (action === "init") return await init(jsm, settings, v.manifest);
@@ -232,203 +208,13 @@ function summary(d: DeadLetter) {
   };
 }
 
-/** A decoder over the contract's descriptors; sensitive fields come from `(contractkit.v1.field).sensitive`. */
-async function decoderFor(v: Values): Promise<MessageDecoder> {
-  let bytes: Uint8Array;
-  if (v["descriptor-set"]) {
-    if (!existsSync(v["descriptor-set"])) throw usage(`${v["descriptor-set"]} not found`);
-    bytes = readFileSync(v["descriptor-set"]);
-  } else {
-    const cwd = process.cwd();
-    const moduleDir =
-      v.proto ??
-      loadConfig(cwd).generate?.module ??
-      (existsSync(join(cwd, "buf.yaml")) ? "." : "proto");
-    try {
-      const input = openProtoInput(moduleDir, { cwd, includes: [materializeValidateProto()] });
-      try {
-        bytes = (await buildImage(input, { excludeSourceInfo: true })).bytes;
-      } finally {
-        input.dispose();
-      }
-    } catch (err) {
-      throw new CliError(
-        "CK_HOSPITAL_CONTRACT",
-        `cannot build the contract from ${resolve(moduleDir)}: ${(err as Error).message}; pass --proto DIR or --descriptor-set FILE`,
-        2,
-        { cause: err },
-      );
-    }
-  }
-  const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, bytes));
-  const fieldOption = registry.getExtension("contractkit.v1.field");
-  return (typeName, data) => {
-    const desc = registry.getMessage(typeName);
-    if (!desc) return undefined;
-    const json = toJson(desc, fromBinary(desc, data), { registry, alwaysEmitImplicit: true });
-    const { value, redacted } = redact(json, sensitiveJsonPaths(desc, fieldOption));
-    return { typeName, value, redacted };
-  };
-}
-
-function sensitiveJsonPaths(message: DescMessage, ext: DescExtension | undefined): string[] {
-  const out: string[] = [];
-  const walk = (m: DescMessage, prefix: string, seen: ReadonlySet<string>) => {
-    for (const field of m.fields) {
-      const key = prefix + field.jsonName;
-      if (
-        ext &&
-        hasOption(field as never, ext as never) &&
-        (getOption(field as never, ext as never) as { sensitive?: boolean }).sensitive
-      ) {
-        out.push(key);
-        continue;
-      }
-      const nested =
-        field.fieldKind === "message" ||
-        (field.fieldKind === "list" && field.listKind === "message") ||
-        (field.fieldKind === "map" && field.mapKind === "message")
-          ? field.message
-          : undefined;
-      if (!nested || seen.has(nested.typeName)) continue;
-      walk(
-        nested,
-        field.fieldKind === "message" ? `${key}.` : `${key}[*].`,
-        new Set([...seen, nested.typeName]),
-      );
-    }
-  };
-  walk(message, "", new Set([message.typeName]));
-  return out;
-}
-
-/**
- * Creates the hospital's streams, and a replay consumer for every consumer the manifest
- * declares (services without the right to create consumers still receive replays).
- */
-async function init(
-  jsm: JetStreamManager,
-  settings: DeadLetterSettings,
-  path?: string,
-): Promise<number> {
-  const file = path ?? (existsSync(DEFAULT_MANIFEST) ? DEFAULT_MANIFEST : undefined);
-  const manifest = file ? readManifest(file, settings) : undefined;
-  const failed = (err: unknown): never => {
-    throw new CliError(
-      "CK_HOSPITAL_INIT_FAILED",
-      `${(err as Error).message}; check the account's JetStream limits`,
-      2,
-      {
-        cause: err,
-      },
-    );
-  };
-  await ensureDeadLetterStreams(jsm, settings).catch(failed);
-  console.log(
-    `Streams ready: ${settings.stream}, ${settings.replayStream}, ${settings.advisoryStream}, ${settings.auditStream}.`,
-  );
-  const consumers = (manifest?.events ?? []).flatMap((e) =>
-    e.stream
-      ? e.consumers.map((svc) => ({
-          stream: e.stream as string,
-          durable: durableName(svc, e.name),
-        }))
-      : [],
-  );
-  const { ackWait, maxDeliver } = natsConfig().consumers;
-  let created = 0;
-  for (const c of consumers) {
-    const made = await ensureReplayConsumer(jsm, settings, c.stream, c.durable, {
-      ackWaitMs: ackWait,
-      maxDeliver,
-    }).catch(failed);
-    if (made) created++;
-  }
-  if (consumers.length > 0)
-    console.log(
-      `Replay consumers: ${created} created, ${consumers.length - created} already there.`,
-    );
-  return 0;
-}
-
-/** Reads the manifest and refuses one whose event or RPC subjects overlap the hospital's. */
-function readManifest(path: string, settings: DeadLetterSettings): Manifest {
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(readFileSync(path, "utf8")) as Manifest;
-  } catch (err) {
-    throw new CliError(
-      "CK_MANIFEST_INVALID",
-      `${path}: ${(err as Error).message}; run \`contractkit generate\` again`,
-      2,
-      {
-        cause: err,
-      },
-    );
-  }
-  const subjects = [
-    ...(manifest.streams ?? []).flatMap((s) => s.subjects),
-    ...(manifest.services ?? []).flatMap((s) =>
-      s.methods.map((m) => m.subject ?? "").filter(Boolean),
-    ),
-  ];
-  try {
-    assertNoSubjectOverlap(settings, subjects);
-  } catch (err) {
-    throw new CliError("CK_HOSPITAL_OVERLAP", (err as Error).message, 2, { cause: err });
-  }
-  return manifest;
-}
-
-function natsConfig(): NatsConfig {
-  try {
-    return parseNatsConfig(loadConfig().nats ?? {}, CONFIG_FILE);
-  } catch (err) {
-    throw new CliError("CK_CONFIG_INVALID", (err as Error).message, 2, { cause: err });
-  }
-}
-
-async function connect(v: Values): Promise<Bus> {
-  const config = natsConfig();
-  const servers = v.server?.length
-    ? v.server
-    : (config.servers ?? process.env.NATS_URL ?? "nats://127.0.0.1:4222");
-  const auth =
-    v.user !== undefined
-      ? { user: v.user, password: v.password ?? "" }
-      : v.token !== undefined
-        ? { token: v.token }
-        : v.creds !== undefined
-          ? { credsFile: v.creds }
-          : config.auth;
-  return connectBus({
-    servers,
-    name: "contractkit-hospital",
-    maxReconnectAttempts: 0,
-    telemetry: false,
-    ...(auth ? { auth } : {}),
-    ...(config.tls?.caFile ? { tls: { caFile: config.tls.caFile } } : {}),
-  }).catch((err: unknown) => {
-    throw new CliError(
-      "CK_NATS_CONNECT",
-      `${(err as Error).message}; pass --server or set nats.servers in ${CONFIG_FILE}`,
-      2,
-      { cause: err },
-    );
-  });
-}
-
 function parseOptions(argv: string[]) {
   try {
     return parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
-        server: { type: "string", multiple: true },
-        user: { type: "string" },
-        password: { type: "string" },
-        token: { type: "string" },
-        creds: { type: "string" },
+        ...natsConnectionOptions,
         type: { type: "string" },
         consumer: { type: "string" },
         stream: { type: "string" },
