@@ -57,6 +57,13 @@ message A { string id = 1; }`,
     code: "TOPOLOGY_NOT_AN_EVENT",
     mentions: ["A"],
   },
+  {
+    name: "a long-running method on a gRPC-transport service",
+    proto: `service Shop { rpc Ship(A) returns (A) { option (contractkit.v1.method) = { long_running: true }; } }
+message A { string id = 1; }`,
+    code: "LONG_RUNNING_NOT_NATS",
+    mentions: ["Ship"],
+  },
 ];
 
 describe("contractkit generate: contract errors", () => {

@@ -1,16 +1,30 @@
 import { type ContractDiagnostic, diag } from "./contract-definition-error.js";
-import type { ContractModel } from "./contract-model.js";
+import type { ContractModel, EventModel } from "./contract-model.js";
 import { locate, locateOption } from "./source-location.js";
 import { invalidConcreteSubject, subjectsOverlap } from "./subject-template.js";
 
 /**
+ * The subjects of long-running requests and answers (`@contractkit/nats` default, stream
+ * `CK_LONG_RUNNING`): `ck.lr.req.<service>.<Method>` and `ck.lr.res.<caller>.…`.
+ */
+const LONG_RUNNING_SUBJECTS = "ck.lr.>";
+
+/** Whether a subject (literal parts or `*`) can match `ck.lr.>`. */
+function inLongRunningSubjects(subject: string): boolean {
+  const [a, b, ...rest] = subject.split(".");
+  return rest.length > 0 && (a === "ck" || a === "*") && (b === "lr" || b === "*");
+}
+
+/**
  * The checks that compare declarations with each other: overlapping event subjects,
- * streams capturing RPC subjects, streaming methods on NATS services, and RPC subject
- * prefixes. Returns every diagnostic of the model, sorted by file and position.
+ * streams capturing RPC subjects, streaming methods on NATS services, RPC subject
+ * prefixes, and long-running methods (NATS transport only, and nothing else inside
+ * their subjects). Returns every diagnostic of the model, sorted by file and position.
  */
 export function checkContract(model: ContractModel): ContractDiagnostic[] {
   const out = [...model.diagnostics];
   const events = [...model.events.values()].filter((e) => e.wildcard !== undefined);
+  out.push(...checkLongRunning(model, events));
 
   // Two templates that can match one subject make subscriptions and streams ambiguous.
   for (let i = 0; i < events.length; i++) {
@@ -75,4 +89,60 @@ export function checkContract(model: ContractModel): ContractDiagnostic[] {
       x.column - y.column ||
       x.code.localeCompare(y.code),
   );
+}
+
+/**
+ * Long-running requests travel over JetStream on `ck.lr.>`: a gRPC-transport service
+ * cannot have them, and when the contract has any, no event and no NATS RPC subject may
+ * lie inside those subjects (the long-running stream would capture it).
+ */
+function checkLongRunning(
+  model: ContractModel,
+  events: readonly EventModel[],
+): ContractDiagnostic[] {
+  const out: ContractDiagnostic[] = [];
+  let first: string | undefined;
+  for (const service of model.services) {
+    for (const method of service.methods) {
+      if (!method.longRunning) continue;
+      const name = `${service.service.typeName}.${method.method.name}`;
+      if (service.transport === "nats") {
+        first ??= name;
+        continue;
+      }
+      out.push(
+        diag(
+          "LONG_RUNNING_NOT_NATS",
+          locateOption(method.method),
+          `service ${service.service.typeName}: method ${method.method.name} is long_running, but long-running requests travel over JetStream and only NATS-transport services have them; set transport: TRANSPORT_NATS on the service, or remove long_running and give the gRPC call a long timeout_ms`,
+        ),
+      );
+    }
+  }
+  if (first === undefined) return out;
+  const uses = `the subjects of long-running requests, which ${first} uses`;
+  for (const event of events) {
+    if (!event.wildcard || !inLongRunningSubjects(event.wildcard)) continue;
+    out.push(
+      diag(
+        "LONG_RUNNING_SUBJECT_OVERLAP",
+        event.position,
+        `event ${event.message.typeName}: subject "${event.subject}" lies inside "${LONG_RUNNING_SUBJECTS}", ${uses}; their stream would capture it, so choose a subject outside "ck.lr"`,
+      ),
+    );
+  }
+  for (const service of model.services) {
+    if (service.transport !== "nats") continue;
+    for (const method of service.methods) {
+      if (method.longRunning || !method.subject || !inLongRunningSubjects(method.subject)) continue;
+      out.push(
+        diag(
+          "LONG_RUNNING_SUBJECT_OVERLAP",
+          locate(method.method),
+          `service ${service.service.typeName}: request subject "${method.subject}" of method ${method.method.name} lies inside "${LONG_RUNNING_SUBJECTS}", ${uses}; their stream would answer requests with a publish ack, so change subject_prefix`,
+        ),
+      );
+    }
+  }
+  return out;
 }

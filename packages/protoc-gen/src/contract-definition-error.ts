@@ -24,6 +24,10 @@ export type DiagnosticCode =
   | "NATS_STREAMING_METHOD"
   /** An invalid NATS-transport subject prefix. */
   | "RPC_SUBJECT_INVALID"
+  /** `long_running` on a method of a gRPC-transport service. */
+  | "LONG_RUNNING_NOT_NATS"
+  /** An event subject inside the long-running requests' subjects (`ck.lr.>`). */
+  | "LONG_RUNNING_SUBJECT_OVERLAP"
   /** `publishes` / `consumes` names something that is not an event. */
   | "TOPOLOGY_NOT_AN_EVENT";
 

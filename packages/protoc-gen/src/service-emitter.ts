@@ -1,13 +1,16 @@
 import type { Printable } from "@bufbuild/protoplugin";
 import type { MethodModel, ServiceModel } from "./contract-model.js";
+import { emitLongRunning, type MessageTypeOf } from "./long-running-emitter.js";
 import type { MessageTypeRefs } from "./message-type-emitter.js";
 import type { EmitContext } from "./schema-emitter.js";
 import { tsProtoImportPath, tsTypeName } from "./ts-proto-names.js";
 
 /**
  * Emits the service bindings of a file: a method table per gRPC-transport service
- * (with the file's FileDescriptorSet for reflection, see `emitDescriptorSet`), and per NATS-transport service a
- * definition, a typed client factory and a typed handler registration.
+ * (with the file's FileDescriptorSet for reflection, see `emitDescriptorSet`), and per
+ * NATS-transport service a definition, a typed client factory and a typed handler
+ * registration for its request/reply methods, and the long-running bindings (see
+ * `emitLongRunning`) for its methods marked `long_running`.
  */
 
 function methodFields(refs: MessageTypeRefs, m: MethodModel): Printable[] {
@@ -76,12 +79,7 @@ function emitNatsService(ctx: EmitContext, refs: MessageTypeRefs, s: ServiceMode
   const { f } = ctx;
   const name = s.service.name;
   const definition = f.import("NatsServiceDefinition", "@contractkit/core", true);
-  const transport = f.import("NatsRpcTransport", "@contractkit/nats", true);
-  const callOptions = f.import("RpcCallOptions", "@contractkit/nats", true);
-  const handlerContext = f.import("RpcHandlerContext", "@contractkit/nats", true);
-  const registration = f.import("RpcRegistration", "@contractkit/nats", true);
-  const def = ctx.self(`${name}Nats`);
-  const type = (m: MethodModel, which: "input" | "output") => {
+  const type: MessageTypeOf = (m, which) => {
     const msg = m.method[which];
     return f.import(tsTypeName(msg), tsProtoImportPath(msg.file), true);
   };
@@ -102,9 +100,31 @@ function emitNatsService(ctx: EmitContext, refs: MessageTypeRefs, s: ServiceMode
   f.print("};");
   f.print();
 
+  // Long-running methods are sent over JetStream, never over request/reply.
+  const rpcMethods = s.methods.filter((m) => !m.longRunning);
+  if (rpcMethods.length > 0) emitRpcBindings(ctx, s, rpcMethods, type);
+  const longRunning = s.methods.filter((m) => m.longRunning);
+  if (longRunning.length > 0) emitLongRunning(ctx, s, longRunning, type);
+}
+
+/** `<S>Client`, `create<S>Client(transport)`, `<S>Handlers` and `register<S>(transport, handlers)`. */
+function emitRpcBindings(
+  ctx: EmitContext,
+  s: ServiceModel,
+  methods: readonly MethodModel[],
+  type: MessageTypeOf,
+): void {
+  const { f } = ctx;
+  const name = s.service.name;
+  const transport = f.import("NatsRpcTransport", "@contractkit/nats", true);
+  const callOptions = f.import("RpcCallOptions", "@contractkit/nats", true);
+  const handlerContext = f.import("RpcHandlerContext", "@contractkit/nats", true);
+  const registration = f.import("RpcRegistration", "@contractkit/nats", true);
+  const def = ctx.self(`${name}Nats`);
+
   f.print(f.jsDoc(`Typed client of ${s.service.typeName}.`));
   f.print(f.export("interface", `${name}Client`), " {");
-  for (const m of s.methods) {
+  for (const m of methods) {
     f.print(
       `  ${m.name}(request: `,
       type(m, "input"),
@@ -127,7 +147,7 @@ function emitNatsService(ctx: EmitContext, refs: MessageTypeRefs, s: ServiceMode
     " {",
   );
   f.print("  return {");
-  for (const m of s.methods) {
+  for (const m of methods) {
     f.print(`    ${m.name}: (request, options) =>`);
     f.print(
       "      transport.request<",
@@ -143,9 +163,11 @@ function emitNatsService(ctx: EmitContext, refs: MessageTypeRefs, s: ServiceMode
   f.print("}");
   f.print();
 
-  f.print(f.jsDoc(`Handlers of ${s.service.typeName}: one per method.`));
+  const except =
+    methods.length < s.methods.length ? ` (long-running ones: register${name}LongRunning)` : "";
+  f.print(f.jsDoc(`Handlers of ${s.service.typeName}: one per method${except}.`));
   f.print(f.export("interface", `${name}Handlers`), " {");
-  for (const m of s.methods) {
+  for (const m of methods) {
     const out = type(m, "output");
     f.print(
       `  ${m.name}(request: `,
@@ -167,7 +189,7 @@ function emitNatsService(ctx: EmitContext, refs: MessageTypeRefs, s: ServiceMode
   f.print("  handlers: ", ctx.self(`${name}Handlers`), ",");
   f.print("): Promise<", registration, "> {");
   f.print("  return transport.serve(", def, ", {");
-  for (const m of s.methods) {
+  for (const m of methods) {
     f.print(
       `    ${m.name}: async (request, ctx) => handlers.${m.name}(request as `,
       type(m, "input"),

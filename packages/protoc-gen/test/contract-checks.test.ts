@@ -220,6 +220,77 @@ message Req {}
   });
 });
 
+describe("long-running methods", () => {
+  it("rejects long_running on a gRPC-transport service, at the method's option", async () => {
+    const ds = await diagnosticsOf({
+      "acme/v1/jobs.proto": `${header("acme.v1")}service JobService {
+  rpc Run(Req) returns (Req) {
+    option (contractkit.v1.method) = {long_running: true};
+  }
+  rpc Get(Req) returns (Req) {
+    option (contractkit.v1.method) = {timeout_ms: 100};
+  }
+}
+
+message Req {}
+`,
+    });
+    expect(ds.map((d) => [d.code, where(d)])).toEqual([
+      ["LONG_RUNNING_NOT_NATS", "acme/v1/jobs.proto:9:12"],
+    ]);
+    expect(ds[0]?.message).toBe(
+      "service acme.v1.JobService: method Run is long_running, but long-running requests travel over JetStream and only NATS-transport services have them; set transport: TRANSPORT_NATS on the service, or remove long_running and give the gRPC call a long timeout_ms",
+    );
+  });
+
+  it("accepts long_running on a NATS-transport service", async () => {
+    const request = await compileToRequest({
+      "acme/v1/jobs.proto": `${header("acme.v1")}service JobService {
+  option (contractkit.v1.service) = {transport: TRANSPORT_NATS};
+  rpc Run(Req) returns (Req) {
+    option (contractkit.v1.method) = {long_running: true};
+  }
+}
+
+message Req {}
+`,
+    });
+    expect(protocGenContractKit.run(request).error ?? "").toBe("");
+  });
+
+  it("rejects events and RPC subjects inside the long-running subjects (ck.lr.>) once a method is long-running", async () => {
+    const proto = (longRunning: boolean) => `${header("acme.v1")}service JobService {
+  option (contractkit.v1.service) = {transport: TRANSPORT_NATS, subject_prefix: "ck.lr.jobs"};
+  rpc Get(Req) returns (Req);
+  rpc Run(Req) returns (Req) {
+    option (contractkit.v1.method) = {long_running: ${longRunning}};
+  }
+}
+
+message Req {}
+
+message JobDone {
+  option (contractkit.v1.event) = {subject: "ck.{id}.done", stream: "JOBS"};
+  string id = 1;
+}
+`;
+    const ds = await diagnosticsOf({ "acme/v1/jobs.proto": proto(true) });
+    expect(ds.map((d) => [d.code, where(d)])).toEqual([
+      ["LONG_RUNNING_SUBJECT_OVERLAP", "acme/v1/jobs.proto:9:3"],
+      ["LONG_RUNNING_SUBJECT_OVERLAP", "acme/v1/jobs.proto:18:10"],
+    ]);
+    expect(ds[0]?.message).toContain(
+      'request subject "ck.lr.jobs.Get" of method Get lies inside "ck.lr.>", the subjects of long-running requests, which acme.v1.JobService.Run uses',
+    );
+    expect(ds[1]?.message).toContain(
+      'event acme.v1.JobDone: subject "ck.{id}.done" lies inside "ck.lr.>"',
+    );
+    // Without a long-running method those subjects are free.
+    const request = await compileToRequest({ "acme/v1/jobs.proto": proto(false) });
+    expect(protocGenContractKit.run(request).error ?? "").toBe("");
+  });
+});
+
 describe("publishes and consumes", () => {
   it("rejects names that are not events, accepting full and package-relative names", async () => {
     const ds = await diagnosticsOf({

@@ -185,9 +185,7 @@ service StockService {
     option idempotency_level = IDEMPOTENT;
     option (contractkit.v1.method) = {timeout_ms: 1000};
   }
-  rpc Rebuild(ReserveRequest) returns (ReserveResponse) {
-    option (contractkit.v1.method) = {long_running: true};
-  }
+  rpc Rebuild(ReserveRequest) returns (ReserveResponse);
 }
 
 message ReserveRequest {
@@ -209,6 +207,72 @@ message ReserveResponse {
       },
       "manifest=false",
     );
+  });
+
+  it("long-running methods: sender, outcomes and responder; left out of the RPC bindings", async () => {
+    const files = await expectGolden(
+      "long-running",
+      {
+        "acme/stock/v1/stock.proto": `syntax = "proto3";
+
+package acme.stock.v1;
+
+${options}
+import "google/protobuf/empty.proto";
+
+// Request/reply and long-running methods side by side.
+service StockService {
+  option (contractkit.v1.service) = {
+    transport: TRANSPORT_NATS
+    subject_prefix: "acme.rpc.stock"
+  };
+  rpc Reserve(ReserveRequest) returns (ReserveResponse) {
+    option (contractkit.v1.method) = {timeout_ms: 1000};
+  }
+  rpc Recount(RecountRequest) returns (RecountResponse) {
+    option idempotency_level = IDEMPOTENT;
+    option (contractkit.v1.method) = {long_running: true, timeout_ms: 3600000};
+  }
+  rpc Audit(google.protobuf.Empty) returns (RecountResponse) {
+    option (contractkit.v1.method) = {long_running: true};
+  }
+}
+
+// Long-running methods only: no request/reply client or registration.
+service RestockService {
+  option (contractkit.v1.service) = {transport: TRANSPORT_NATS};
+  rpc Restock(RecountRequest) returns (google.protobuf.Empty) {
+    option (contractkit.v1.method) = {long_running: true};
+  }
+}
+
+message ReserveRequest {
+  string order_id = 1;
+}
+
+message ReserveResponse {
+  string reservation_id = 1;
+}
+
+message RecountRequest {
+  string warehouse_id = 1;
+}
+
+message RecountResponse {
+  int32 counted = 1;
+}
+`,
+      },
+      "manifest=false",
+    );
+    const out = files.get("acme/stock/v1/stock.contract.ts") ?? "";
+    // Long-running methods never reach the request/reply bindings.
+    const rpcClient = /export interface StockServiceClient \{[^}]*\}/.exec(out)?.[0];
+    expect(rpcClient).toContain("reserve(");
+    expect(rpcClient).not.toContain("recount(");
+    expect(out).not.toContain("createRestockServiceClient");
+    expect(out).not.toContain("registerRestockService(");
+    expect(out).toContain("export function registerRestockServiceLongRunning(");
   });
 
   it("the manifest: services, events, streams, sensitive fields, publishers and consumers", async () => {
@@ -283,7 +347,7 @@ message Delayed {
   });
 
   it("the golden files type-check with ts-proto's output (strict, exactOptionalPropertyTypes)", async () => {
-    expect(generated).toHaveLength(4);
+    expect(generated).toHaveLength(5);
     const dir = await mkdtemp(join(tmpdir(), "ck-golden-"));
     try {
       await writeFile(join(dir, "package.json"), '{ "type": "module" }\n');

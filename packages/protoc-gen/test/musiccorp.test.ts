@@ -67,6 +67,11 @@ describe("MusicCorp contracts", () => {
     );
     expect(warehouse.transport).toBe("nats");
     expect(warehouse.methods[0].subject).toBe("musiccorp.rpc.warehouse.ReserveStock");
+    expect(warehouse.methods[1]).toMatchObject({
+      name: "ShipOrder",
+      longRunning: true,
+      timeoutMs: 86_400_000,
+    });
     expect(manifest.sensitive).toEqual(
       expect.arrayContaining([
         { message: "musiccorp.customer.v1.CustomerRegistered", fields: ["email"] },

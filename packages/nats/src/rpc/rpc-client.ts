@@ -40,6 +40,11 @@ export async function callMethod<I, O>(
       `request: ${service.typeName}.${method.protoName} is ${method.kind}; NATS RPC calls unary methods only`,
     );
   }
+  if (method.longRunning) {
+    throw new TypeError(
+      `request: ${service.typeName}.${method.protoName} is long-running; send it with a LongRunningCaller (the generated create…LongRunningClient), not over NATS RPC`,
+    );
+  }
   if (options.validateRequests) {
     const violations = validate(method.input, request);
     if (violations.length > 0) {

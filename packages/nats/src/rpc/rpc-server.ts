@@ -29,7 +29,8 @@ type Method = MethodDefinition & { readonly subject: string };
 
 /**
  * Serves a NATS-transport service with @nats-io/services: one micro service per
- * definition, one endpoint per method on the method's subject, every endpoint in the
+ * definition, one endpoint per method on the method's subject (long-running methods,
+ * answered over JetStream by `serveLongRunning`, get none), every endpoint in the
  * service's queue group (instances compete for requests), and the contract's names in
  * the `$SRV.INFO` metadata.
  */
@@ -97,12 +98,20 @@ function checkHandlers(
   handlers: Record<string, RpcHandler>,
 ): Array<[string, Method]> {
   for (const name of Object.keys(handlers)) {
-    if (!(name in service.methods)) {
+    const method = service.methods[name];
+    if (!method) {
       throw new TypeError(`serve: ${service.typeName} has no method "${name}"`);
+    }
+    if (method.longRunning) {
+      throw new TypeError(
+        `serve: ${service.typeName}.${method.protoName} is long-running; serve it with serveLongRunning (the generated register…LongRunning), not over NATS RPC`,
+      );
     }
   }
   const out: Array<[string, Method]> = [];
   for (const [name, method] of Object.entries(service.methods)) {
+    // Long-running methods are answered over JetStream (serveLongRunning): no endpoint.
+    if (method.longRunning) continue;
     if (typeof handlers[name] !== "function") {
       throw new TypeError(
         `serve: no handler for ${service.typeName}.${method.protoName} ("${name}")`,

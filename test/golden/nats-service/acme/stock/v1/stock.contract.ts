@@ -74,7 +74,7 @@ export const StockServiceNats: NatsServiceDefinition = {
       output: ReserveResponseType,
       timeoutMs: undefined,
       idempotency: "IDEMPOTENCY_UNKNOWN",
-      longRunning: true,
+      longRunning: false,
       subject: "acme.rpc.stock.Rebuild",
     },
   },
