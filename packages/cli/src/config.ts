@@ -16,6 +16,11 @@ export const generateSection = z
     module: z.string().min(1).optional(),
     /** Output folder for generated code. Must be named `gen` or end in `/gen`. Default `gen`. */
     out: z.string().min(1).optional(),
+    /**
+     * Type-check each generated zod schema against ts-proto's type (default true). Set
+     * false for very large contracts: it halves the type-check time and memory.
+     */
+    schemaCheck: z.boolean().optional(),
   })
   .strict();
 

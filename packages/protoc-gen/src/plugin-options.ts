@@ -6,6 +6,13 @@ export interface ContractKitPluginOptions {
   readonly manifest: boolean;
   /** File name of the manifest, relative to the output root. */
   readonly manifestFile: string;
+  /**
+   * Type-check each zod schema against ts-proto's interface (`schema_check=true`, the
+   * default: a ts-proto upgrade that changes a shape fails the user's build). `false`
+   * casts instead, for very large contracts (Google Ads v25, 923 files: tsc 29 s and
+   * 2.5 GB instead of 58 s and 6 GB).
+   */
+  readonly schemaCheck: boolean;
 }
 
 export const DEFAULT_MANIFEST_FILE = "contractkit.manifest.json";
@@ -14,13 +21,15 @@ const BOOLEAN: Record<string, boolean> = { true: true, "1": true, false: false, 
 
 /**
  * Parses the plugin parameter's `key=value` pairs that protoplugin does not handle.
- * Accepted: `manifest=true|false`, `manifest_file=<path ending in .json>`.
+ * Accepted: `manifest=true|false`, `manifest_file=<path ending in .json>`,
+ * `schema_check=true|false`.
  */
 export function parseContractKitOptions(
   raw: ReadonlyArray<{ key: string; value: string }>,
 ): ContractKitPluginOptions {
   let manifest = true;
   let manifestFile = DEFAULT_MANIFEST_FILE;
+  let schemaCheck = true;
   for (const { key, value } of raw) {
     switch (key) {
       case "manifest": {
@@ -29,6 +38,14 @@ export function parseContractKitOptions(
           throw new PluginOptionsError(key, `expected true or false, got "${value}"`);
         }
         manifest = v;
+        break;
+      }
+      case "schema_check": {
+        const v = BOOLEAN[value];
+        if (v === undefined) {
+          throw new PluginOptionsError(key, `expected true or false, got "${value}"`);
+        }
+        schemaCheck = v;
         break;
       }
       case "manifest_file":
@@ -47,12 +64,12 @@ export function parseContractKitOptions(
       default:
         throw new PluginOptionsError(
           key,
-          "unknown option; protoc-gen-contractkit accepts manifest=true|false and manifest_file=<name>.json " +
+          "unknown option; protoc-gen-contractkit accepts manifest=true|false, manifest_file=<name>.json and schema_check=true|false " +
             "(plus protoplugin's import_extension, ts_nocheck, rewrite_imports, keep_empty_files)",
         );
     }
   }
-  return { manifest, manifestFile };
+  return { manifest, manifestFile, schemaCheck };
 }
 
 /**

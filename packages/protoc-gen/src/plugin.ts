@@ -62,6 +62,7 @@ function generateFile(
       wantsDescriptorSet = true;
       return descriptorSetFn;
     },
+    schemaCheck: schema.options.schemaCheck,
   };
   // Extras first: they may ask for the descriptor set, which must precede its users.
   const extras = new Map(

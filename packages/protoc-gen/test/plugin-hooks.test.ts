@@ -104,4 +104,21 @@ describe("plugin options", () => {
     const files = responseFiles(createContractKitPlugin().run(request));
     expect([...files.keys()].sort()).toEqual(["acme/v1/rules.contract.ts", "meta/contract.json"]);
   });
+
+  it("schema_check=false casts each schema instead of type-checking it against ts-proto's type", async () => {
+    const request = await compileToRequest(proto);
+    const checked =
+      responseFiles(createContractKitPlugin().run(request)).get("acme/v1/rules.contract.ts") ?? "";
+    const cast =
+      responseFiles(
+        createContractKitPlugin().run({ ...request, parameter: "schema_check=false" }),
+      ).get("acme/v1/rules.contract.ts") ?? "";
+    expect(checked).toContain("export const OrderSchema: z.ZodType<Order> = z.object({");
+    expect(checked).not.toContain("as unknown as");
+    expect(cast).toContain("export const OrderSchema: z.ZodType<Order> = (z.object({");
+    expect(cast).toContain(")) as unknown as z.ZodType<Order>;");
+    expect(() =>
+      createContractKitPlugin().run({ ...request, parameter: "schema_check=maybe" }),
+    ).toThrow('option "schema_check"');
+  });
 });

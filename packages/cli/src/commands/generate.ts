@@ -59,9 +59,12 @@ export const command: Command = {
     const once = async (): Promise<number> => {
       const started = performance.now();
       const includes = await extraIncludeDirs(cwd);
-      const result = await runGenerate({ moduleDir, cwd, includes }).catch((err: unknown) => {
-        throw toCliError(err);
-      });
+      const pluginParameter = config.schemaCheck === false ? "schema_check=false" : "";
+      const result = await runGenerate({ moduleDir, cwd, includes, pluginParameter }).catch(
+        (err: unknown) => {
+          throw toCliError(err);
+        },
+      );
       if (values.check) {
         const stale = staleFiles(outDir, result.files);
         if (stale.length > 0) {

@@ -29,6 +29,8 @@ export interface GenerateOptions {
   moduleDir: string;
   cwd?: string;
   includes?: string[];
+  /** Parameter for protoc-gen-contractkit, e.g. `schema_check=false`. */
+  pluginParameter?: string;
 }
 
 /** Builds the protos and runs ts-proto and protoc-gen-contractkit. Writes nothing. */
@@ -59,7 +61,9 @@ export async function runGenerate(options: GenerateOptions): Promise<GenerateRes
     });
     let ckResponse: CodeGeneratorResponse;
     try {
-      ckResponse = contractkitPlugin.run(createCodeGeneratorRequest(fds.file, sources));
+      ckResponse = contractkitPlugin.run(
+        createCodeGeneratorRequest(fds.file, sources, options.pluginParameter ?? ""),
+      );
     } catch (err) {
       tsPending.catch(() => {});
       throw toCliError(err, input);

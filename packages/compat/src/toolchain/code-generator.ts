@@ -73,4 +73,5 @@ export const TS_PROTO_PARAMETER = [
   "useDate=true",
   "esModuleInterop=true",
   "env=node",
+  "useExactTypes=false",
 ].join(",");
