@@ -7,20 +7,22 @@ import {
 } from "./plugin-options.js";
 
 describe("parseContractKitOptions", () => {
-  it("defaults to writing the manifest", () => {
+  it("defaults to writing the manifest and type-checking the schemas", () => {
     expect(parseContractKitOptions([])).toEqual({
       manifest: true,
       manifestFile: DEFAULT_MANIFEST_FILE,
+      schemaCheck: true,
     });
   });
 
-  it("parses manifest and manifest_file", () => {
+  it("parses manifest, manifest_file and schema_check", () => {
     expect(
       parseContractKitOptions([
         { key: "manifest", value: "false" },
         { key: "manifest_file", value: "meta/contract.json" },
+        { key: "schema_check", value: "false" },
       ]),
-    ).toEqual({ manifest: false, manifestFile: "meta/contract.json" });
+    ).toEqual({ manifest: false, manifestFile: "meta/contract.json", schemaCheck: false });
   });
 
   it("names the option in a typed error", () => {
