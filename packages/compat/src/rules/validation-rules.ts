@@ -16,9 +16,10 @@ import {
 } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import type { Element } from "../contract-index.js";
 import { createFinding, type Finding } from "../finding.js";
+import { breaksIn, contractRoles, type Direction, type MessageRole } from "./message-roles.js";
 import { changedPreviousElements, locate, type RuleContext } from "./rule-context.js";
 
-type Change = { path: string; direction: "tightened" | "loosened"; was: string; now: string };
+type Change = { path: string; direction: Direction; was: string; now: string };
 
 const LOWER = new Set(["gt", "gte", "minLen", "minBytes", "minItems", "minPairs", "minTokens"]);
 const UPPER = new Set(["lt", "lte", "maxLen", "maxBytes", "maxItems", "maxPairs", "maxTokens"]);
@@ -26,9 +27,12 @@ const UPPER = new Set(["lt", "lte", "maxLen", "maxBytes", "maxItems", "maxPairs"
 /**
  * Validation drift over protovalidate's `buf.validate` rules. Tightened: a new rule or a
  * narrower bound rejects data the old contract accepted. Loosened: a wider bound lets
- * producers send data that old, validating consumers reject. For an event a stream
- * persists, a new field that must be present is also checked, because the stream's old
- * messages are replayed by new consumers (both directions).
+ * data through that old, validating parties reject. Which direction breaks depends on
+ * the role of the message that owns the rule (see message-roles.ts): tightening breaks
+ * requests, loosening breaks responses, both break events and messages no method or
+ * event reaches (the gate cannot know who uses them). For an event a stream persists, a
+ * new field that must be present is also checked, because the stream's old messages are
+ * replayed by new consumers.
  */
 export function checkValidation(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
@@ -37,6 +41,7 @@ export function checkValidation(ctx: RuleContext): Finding[] {
     const ev = e.kind === "message" ? ctx.previous.options.event(e.proto.options) : undefined;
     if (ev?.stream) persisted.set(e.fullName, ev.stream);
   }
+  const rolesOf = contractRoles(ctx);
   for (const before of changedPreviousElements(ctx)) {
     const after = ctx.current.index.byName.get(before.fullName);
     if (!after || after.kind !== before.kind) continue;
@@ -60,39 +65,96 @@ export function checkValidation(ctx: RuleContext): Finding[] {
         read(after.proto.options, oneofRules, OneofRulesSchema),
       );
     }
+    if (changes.length === 0) continue;
     const owner = before.kind === "message" ? before.fullName : (before.parent?.fullName ?? "");
-    const stream = persisted.get(owner);
-    for (const c of changes) out.push(driftFinding(ctx, after, c, stream));
+    const roles = rolesOf(owner);
+    for (const c of changes) {
+      const breaking = roles.filter((r) => breaksIn(r.kind, c.direction));
+      if (roles.length > 0 && breaking.length === 0) continue; // safe for every role
+      out.push(driftFinding(ctx, after, owner, c, breaking));
+    }
   }
   return out;
 }
 
+/**
+ * A drift finding; `roles` are the roles it breaks (nearest first), none when no method
+ * or event reaches the owner, so both directions count.
+ */
 function driftFinding(
   ctx: RuleContext,
   element: Element,
+  owner: string,
   c: Change,
-  stream: string | undefined,
+  roles: readonly MessageRole[],
 ): Finding {
   const tight = c.direction === "tightened";
-  const persistedNote = stream
-    ? ` ${element.fullName} belongs to an event persisted in stream ${stream}: old messages are replayed by new consumers.`
-    : "";
+  const [role, ...others] = roles;
+  const also = others.length > 0 ? ` It is also ${others.map(roleLabel).join("; ")}.` : "";
   return createFinding({
     rule: tight ? "CK_VALIDATION_TIGHTENED" : "CK_VALIDATION_LOOSENED",
     category: "validation",
     location: locate(ctx.current, element, "current"),
     element: element.fullName,
-    message: `validation rule ${c.path} of ${element.fullName} changed from ${c.was} to ${c.now}: ${
-      tight
-        ? "it rejects data the old contract accepted"
-        : "producers may now send data that old, validating consumers reject"
-    }.${persistedNote}`,
-    hint: tight
-      ? "keep the old bound; validate the stricter rule in the producer first, or add a new field with the new rule"
-      : "keep the old bound until every consumer runs the new contract, then widen it with an exception",
+    message: `validation rule ${c.path} of ${element.fullName} changed from ${c.was} to ${c.now}. ${
+      role
+        ? `${owner} is ${roleLabel(role)}: ${consequence(role, c.direction)}`
+        : `${owner} is not reached from any method or event, so both directions count: ${
+            tight
+              ? "it rejects data the old contract accepted"
+              : "producers may now send data that old, validating consumers reject"
+          }`
+    }.${also}`,
+    hint: hintFor(role, c.direction),
     source: "contractkit",
     subject: c.path,
   });
+}
+
+/** "a request of pkg.Svc.Method", "part of the response of … (through pkg.Msg.field)", … */
+function roleLabel(r: MessageRole): string {
+  const through = r.fields.length > 0 ? ` (through ${r.fields.join(" → ")})` : "";
+  const persisted = r.stream ? ` persisted in stream ${r.stream}` : "";
+  const label =
+    r.kind === "event"
+      ? r.path.length > 1
+        ? `part of the event ${r.via}${persisted}${through}`
+        : `an event${persisted}`
+      : r.path.length > 1
+        ? `part of the ${r.kind} of ${r.via}${through}`
+        : `a ${r.kind} of ${r.via}`;
+  return r.baselineOnly ? `${label} in the baseline` : label;
+}
+
+function consequence(r: MessageRole, direction: Direction): string {
+  if (r.kind === "request") return "a tighter rule rejects what old clients send";
+  if (r.kind === "response")
+    return "a looser rule lets the new server send what old, validating clients reject";
+  if (direction === "loosened")
+    return "a looser rule lets producers publish what old, validating consumers reject";
+  return r.stream
+    ? "a tighter rule rejects what old producers publish, and old messages in the stream are replayed by new consumers"
+    : "a tighter rule rejects what producers on the old contract publish";
+}
+
+function hintFor(r: MessageRole | undefined, direction: Direction): string {
+  const tight = direction === "tightened";
+  switch (r?.kind) {
+    case "request":
+      return "keep the old bound until every client sends data that passes the new rule, or put the stricter rule on a new field";
+    case "response":
+      return "keep the old bound until every client runs the new contract, then widen it with an exception";
+    case "event":
+      return tight
+        ? `keep the old bound; make every producer meet the stricter rule first${
+            r.stream ? " (old messages in the stream never will)" : ""
+          }, or add a new field with the new rule`
+        : "keep the old bound until every consumer runs the new contract, then widen it with an exception";
+    default:
+      return tight
+        ? "keep the old bound; validate the stricter rule in the producer first, or add a new field with the new rule"
+        : "keep the old bound until every consumer runs the new contract, then widen it with an exception";
+  }
 }
 
 function newRequiredFields(
@@ -116,13 +178,14 @@ function newRequiredFields(
       driftFinding(
         ctx,
         element,
+        after.fullName,
         {
           path: demands.map(([k]) => k).join(", "),
           direction: "tightened",
           was: "(new field)",
           now: "required",
         },
-        stream,
+        [{ kind: "event", via: after.fullName, path: [after.fullName], fields: [], stream }],
       ),
     );
   }
