@@ -1,4 +1,4 @@
-import { existsSync, watch } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -7,6 +7,7 @@ import { loadConfig } from "../config.js";
 import { toCliError } from "../generate/errors.js";
 import { extraIncludeDirs } from "../generate/includes.js";
 import { runGenerate } from "../generate/pipeline.js";
+import { watchTree } from "../generate/watch-tree.js";
 import { staleFiles, writeOutputAtomically } from "../generate/write-output.js";
 import type { Command } from "../main.js";
 
@@ -93,7 +94,7 @@ export const command: Command = {
     };
 
     if (!values.watch) return once();
-    return watchLoop(resolve(cwd, moduleDir), relative(cwd, resolve(cwd, outDir)), once);
+    return watchLoop(resolve(cwd, moduleDir), resolve(cwd, outDir), once);
   },
 };
 
@@ -103,7 +104,7 @@ function ms(v: number): string {
 
 async function watchLoop(
   dir: string,
-  outRel: string,
+  outAbs: string,
   once: () => Promise<number>,
 ): Promise<number> {
   const runSafely = async () => {
@@ -115,20 +116,26 @@ async function watchLoop(
     }
   };
   await runSafely();
+  let timer: NodeJS.Timeout | undefined;
+  let running = Promise.resolve();
+  const watcher = watchTree(
+    dir,
+    (name) => {
+      if (!name.endsWith(".proto") && !name.endsWith(".yaml")) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        running = running.then(runSafely);
+      }, 100);
+    },
+    // The output may sit inside the module folder: never react to our own writes.
+    (rel) => {
+      const abs = join(dir, rel);
+      return abs === outAbs || abs.startsWith(`${outAbs}/`);
+    },
+  );
   console.log(
     `contractkit generate: watching ${relative(process.cwd(), dir) || "."} for .proto changes (Ctrl-C to stop)`,
   );
-  let timer: NodeJS.Timeout | undefined;
-  let running = Promise.resolve();
-  const watcher = watch(dir, { recursive: true }, (_event, file) => {
-    const name = file?.toString() ?? "";
-    if (!name.endsWith(".proto") && !name.endsWith(".yaml")) return;
-    if (outRel && name.startsWith(outRel)) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      running = running.then(runSafely);
-    }, 100);
-  });
   return new Promise<number>((resolvePromise) => {
     const stop = () => {
       watcher.close();
