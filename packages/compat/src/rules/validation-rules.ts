@@ -57,8 +57,17 @@ export function checkValidation(ctx: RuleContext): Finding[] {
         read(before.proto.options, messageRules, MessageRulesSchema),
         read(after.proto.options, messageRules, MessageRulesSchema),
       );
+      // A new field that must be present: old senders never send it. That breaks a
+      // persisted event (its old messages are replayed), and any message whose role
+      // breaks on tightening (requests, events) or that nothing reaches.
       const stream = persisted.get(before.fullName);
-      if (stream) out.push(...newRequiredFields(ctx, before, after, stream));
+      const roles = rolesOf(before.fullName);
+      const tightBreaks = stream
+        ? [{ kind: "event" as const, via: after.fullName, path: [after.fullName], fields: [], stream }]
+        : roles.filter((r) => breaksIn(r.kind, "tightened"));
+      if (stream || roles.length === 0 || tightBreaks.length > 0) {
+        out.push(...newRequiredFields(ctx, before, after, tightBreaks));
+      }
     } else if (before.kind === "oneof" && after.kind === "oneof") {
       changes = diffRules(
         read(before.proto.options, oneofRules, OneofRulesSchema),
@@ -161,7 +170,7 @@ function newRequiredFields(
   ctx: RuleContext,
   before: Element & { kind: "message" },
   after: Element & { kind: "message" },
-  stream: string,
+  roles: readonly MessageRole[],
 ): Finding[] {
   const out: Finding[] = [];
   const numbers = new Set(before.proto.field.map((f) => f.number));
@@ -185,7 +194,7 @@ function newRequiredFields(
           was: "(new field)",
           now: "required",
         },
-        [{ kind: "event", via: after.fullName, path: [after.fullName], fields: [], stream }],
+        roles,
       ),
     );
   }
