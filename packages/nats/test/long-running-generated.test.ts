@@ -1,18 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CodeGeneratorResponse } from "@bufbuild/protobuf/wkt";
 import { Code, type ContractError, type NatsServiceDefinition } from "@contractkit/core";
 import { protocGenContractKit } from "@contractkit/protoc-gen";
-import {
-  compileToRequest,
-  type NatsServer,
-  runTsProto,
-  startNatsServer,
-  writeResponseFiles,
-} from "@contractkit/testing";
+import { generateOnce, type NatsServer, startNatsServer } from "@contractkit/testing";
 import { Svcm } from "@nats-io/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -112,26 +102,12 @@ interface GeneratedModule {
 const testDir = dirname(fileURLToPath(import.meta.url));
 
 async function generate(): Promise<GeneratedModule> {
-  const hash = createHash("sha256").update(PROTO).digest("hex").slice(0, 16);
-  const dir = join(testDir, "gen", `lr-${hash}`);
-  const file = join(dir, "cktest/lr/v1/stock.contract.ts");
-  if (!existsSync(file)) {
-    const request = await compileToRequest(
-      { "cktest/lr/v1/stock.proto": PROTO },
-      { parameter: "target=ts,import_extension=js" },
-    );
-    const contract: CodeGeneratorResponse = protocGenContractKit.run(request);
-    if (contract.error) throw new Error(`protoc-gen-contractkit: ${contract.error}`);
-    const tmp = join(testDir, "gen", `.tmp-${randomBytes(6).toString("hex")}`);
-    await mkdir(tmp, { recursive: true });
-    await writeResponseFiles(contract, tmp);
-    await writeResponseFiles(await runTsProto(request), tmp);
-    await rename(tmp, dir).catch(async (err: unknown) => {
-      await rm(tmp, { recursive: true, force: true });
-      if (!existsSync(file)) throw err; // lost a race to another run: theirs is as good
-    });
-  }
-  return (await import(file)) as GeneratedModule;
+  const dir = await generateOnce({
+    sources: { "cktest/lr/v1/stock.proto": PROTO },
+    root: join(testDir, "gen"),
+    plugin: protocGenContractKit,
+  });
+  return (await import(join(dir, "cktest/lr/v1/stock.contract.ts"))) as GeneratedModule;
 }
 
 let server: NatsServer;

@@ -1,3 +1,4 @@
+export { type GenerateOnceOptions, generateOnce } from "./generate-once.js";
 export {
   type GrpcTestServer,
   type GrpcTestServerOptions,
