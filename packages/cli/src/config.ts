@@ -93,3 +93,11 @@ function allowedKeys(path: string[]): string[] {
   const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
   return shape ? Object.keys(shape) : [];
 }
+
+/**
+ * The proto folder every verb uses when none is given: `generate.module`, else `.` when
+ * ./buf.yaml exists (a buf workspace), else `proto`.
+ */
+export function defaultModuleDir(cwd: string, config: ContractKitConfig = loadConfig(cwd)): string {
+  return config.generate?.module ?? (existsSync(join(cwd, "buf.yaml")) ? "." : "proto");
+}

@@ -15,7 +15,7 @@ import {
 } from "@contractkit/compat";
 import { isProtoInputError } from "@contractkit/compat/internal";
 import { CliError } from "../cli-error.js";
-import { CONFIG_FILE, loadConfig } from "../config.js";
+import { CONFIG_FILE, defaultModuleDir, loadConfig } from "../config.js";
 import { extraIncludeDirs } from "../generate/includes.js";
 import type { Command } from "../main.js";
 
@@ -81,10 +81,7 @@ export const command: Command = {
         "CK_USAGE",
         `--against REF is required (a git ref, a directory or a buf image)\n\n${HELP}`,
       );
-    const input =
-      positionals[0] ??
-      config.generate?.module ??
-      (existsSync(join(cwd, "buf.yaml")) ? "." : "proto");
+    const input = positionals[0] ?? defaultModuleDir(cwd, config);
 
     const includes = await extraIncludeDirs(cwd);
     const result = await runGate({

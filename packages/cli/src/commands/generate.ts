@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 import { CliError } from "../cli-error.js";
-import { loadConfig } from "../config.js";
+import { defaultModuleDir, loadConfig } from "../config.js";
 import { toCliError } from "../generate/errors.js";
 import { extraIncludeDirs } from "../generate/includes.js";
 import { runGenerate } from "../generate/pipeline.js";
@@ -50,9 +49,9 @@ export const command: Command = {
         `expected at most one MODULE_DIR, got ${positionals.join(" ")}\n\n${HELP}`,
       );
     const cwd = process.cwd();
-    const config = loadConfig(cwd).generate ?? {};
-    const moduleDir =
-      positionals[0] ?? config.module ?? (existsSync(join(cwd, "buf.yaml")) ? "." : "proto");
+    const fileConfig = loadConfig(cwd);
+    const config = fileConfig.generate ?? {};
+    const moduleDir = positionals[0] ?? defaultModuleDir(cwd, fileConfig);
     const outDir = values.out ?? config.out ?? "gen";
     if (values.check && values.watch)
       throw new CliError("CK_USAGE", "--check and --watch cannot be combined");

@@ -9,6 +9,7 @@ import {
 } from "@nats-io/jetstream";
 import { msToNanos } from "../duration.js";
 import { isNotFound, messageOf } from "../nats-errors.js";
+import { upsertStream } from "../upsert-stream.js";
 import {
   type DeadLetterSettings,
   MAX_DELIVERIES_ADVISORY,
@@ -69,20 +70,7 @@ export async function ensureDeadLetterStreams(
   jsm: JetStreamManager,
   settings: DeadLetterSettings,
 ): Promise<void> {
-  for (const cfg of hospitalStreamConfigs(settings)) {
-    try {
-      const info = await jsm.streams.info(cfg.name).catch((err: unknown) => {
-        if (isNotFound(err)) return undefined;
-        throw err;
-      });
-      if (!info) await jsm.streams.add(cfg);
-      else await jsm.streams.update(cfg.name, { ...info.config, ...cfg });
-    } catch (err) {
-      throw new Error(`dead letters: cannot provision stream ${cfg.name}: ${messageOf(err)}`, {
-        cause: err,
-      });
-    }
-  }
+  for (const cfg of hospitalStreamConfigs(settings)) await upsertStream(jsm, cfg, "dead letters");
 }
 
 /**

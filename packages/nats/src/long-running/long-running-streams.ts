@@ -5,7 +5,7 @@ import {
   type StreamConfig,
 } from "@nats-io/jetstream";
 import { msToNanos } from "../duration.js";
-import { isNotFound, messageOf } from "../nats-errors.js";
+import { upsertStream } from "../upsert-stream.js";
 import type { LongRunningSettings } from "./long-running-settings.js";
 
 /** The stream that carries long-running requests and their answers. */
@@ -29,20 +29,5 @@ export async function ensureLongRunningStream(
   jsm: JetStreamManager,
   s: LongRunningSettings,
 ): Promise<void> {
-  const cfg = longRunningStreamConfig(s);
-  try {
-    const info = await jsm.streams.info(cfg.name).catch((err: unknown) => {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    });
-    if (!info) await jsm.streams.add(cfg);
-    else await jsm.streams.update(cfg.name, { ...info.config, ...cfg });
-  } catch (err) {
-    throw new Error(
-      `long-running requests: cannot provision stream ${cfg.name}: ${messageOf(err)}`,
-      {
-        cause: err,
-      },
-    );
-  }
+  await upsertStream(jsm, longRunningStreamConfig(s), "long-running requests");
 }

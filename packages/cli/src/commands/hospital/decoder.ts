@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import {
   createFileRegistry,
   type DescExtension,
@@ -13,7 +13,7 @@ import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { buildImage, openProtoInput } from "@contractkit/compat/internal";
 import { type MessageDecoder, redact } from "@contractkit/nats";
 import { CliError } from "../../cli-error.js";
-import { loadConfig } from "../../config.js";
+import { defaultModuleDir } from "../../config.js";
 import { extraIncludeDirs } from "../../generate/includes.js";
 
 /** Where `hospital show` finds the contract: the protos, or a built descriptor set. */
@@ -31,10 +31,7 @@ export async function decoderFor(v: DecoderOptions): Promise<MessageDecoder> {
     bytes = readFileSync(v["descriptor-set"]);
   } else {
     const cwd = process.cwd();
-    const moduleDir =
-      v.proto ??
-      loadConfig(cwd).generate?.module ??
-      (existsSync(join(cwd, "buf.yaml")) ? "." : "proto");
+    const moduleDir = v.proto ?? defaultModuleDir(cwd);
     try {
       const input = openProtoInput(moduleDir, { cwd, includes: await extraIncludeDirs(cwd) });
       try {
